@@ -1,0 +1,63 @@
+# The two commands: `make serve` (build and serve the site) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export DISABLE_MKDOCS_2_WARNING := true
+export NO_MKDOCS_2_WARNING := true
+
+.PHONY: serve test lint validate site install install-site chromium bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Core + site: enough to validate and serve.
+$(VENV)/.site-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e '.[site]'
+	touch $@
+
+# Everything: torch first (the CPU wheel), then the package with all extras under the same pin.
+$(VENV)/.all-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install torch==2.13.0
+	$(PIP) install -c constraints.txt -e '.[site,baselines,dev]'
+	touch $(VENV)/.site-installed $@
+
+install-site: $(VENV)/.site-installed
+install: $(VENV)/.all-installed
+
+# Debian chromium for the browser tests (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+validate: install-site
+	$(BIN)/rl4lrm validate
+
+serve: install-site validate
+	$(BIN)/rl4lrm site serve --host $(HOST) --port $(PORT)
+
+site: install-site validate
+	$(BIN)/rl4lrm site build
+
+lint: install
+	$(BIN)/ruff check tools tests benchmarks
+	$(BIN)/ruff format --check tools tests benchmarks
+
+test: install chromium lint
+	$(BIN)/rl4lrm validate
+	$(BIN)/rl4lrm fmt --check
+	$(BIN)/python -m pytest -n 2 --durations=15; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
+
+bench: install
+	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Baseline recipes and runners. Importing this package must stay light: no torch, no transformers."""

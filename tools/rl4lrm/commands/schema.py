@@ -1,0 +1,40 @@
+"""rl4lrm schema: the JSON Schema of a record, with kinds and taxonomy nodes as enums, for editors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..formatting import write_atomic
+from ..project import find_project
+from ..schema import Record
+from ..taxonomy import load_taxonomy
+
+
+def record_json_schema() -> dict:
+    """JSON Schema of papers/*.yaml; the current kinds and node ids become enums."""
+    project = find_project()
+    tax = load_taxonomy(project.taxonomy, project.root)
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "rl4lrm record"
+    props = schema["properties"]
+    if tax.kinds:
+        props["kind"]["enum"] = list(tax.kinds)
+    if tax.nodes:
+        props["taxonomy"]["items"]["enum"] = list(tax.nodes)
+    return schema
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="write to this file instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    text = json.dumps(record_json_schema(), indent=2) + "\n"
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return 0

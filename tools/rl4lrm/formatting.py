@@ -1,0 +1,65 @@
+"""How a record becomes text: one canonical YAML layout (schema key order, minimal quoting)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .schema import Links, Record
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _RecordDumper(_Dumper):  # type: ignore[misc,valid-type]
+    """Safe block-style dumper (libyaml when present); multi-line strings as literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_RecordDumper.add_representer(str, _str)
+
+
+def record_data(record: Record) -> dict[str, Any]:
+    """The record as a plain mapping in schema order, empty values left out."""
+    out: dict[str, Any] = {}
+    for name in Record.model_fields:
+        value = getattr(record, name)
+        if isinstance(value, Links):
+            value = {k: v for k, v in value.model_dump().items() if v}
+        if value is None or value == [] or value == {} or value is False:
+            continue
+        out[name] = value
+    return out
+
+
+def dump_record(record: Record) -> str:
+    """Canonical YAML text of a record."""
+    return yaml.dump(record_data(record), Dumper=_RecordDumper, sort_keys=False, allow_unicode=True,
+                     width=10_000, default_flow_style=False)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to path via a temporary file in the same folder, so no half-written file is ever seen."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_record(folder: Path, record: Record) -> Path:
+    """Write papers/<id>.yaml in canonical format, atomically; returns the path."""
+    path = folder / f"{record.id}.yaml"
+    write_atomic(path, dump_record(record))
+    return path

@@ -1,0 +1,140 @@
+"""Safe YAML reading that keeps line numbers, refuses aliases and never guesses floats or dates.
+
+Scalars that YAML would turn into floats (``2503.14476``) or timestamps (``2025-03-14``)
+stay strings, so an arXiv id keeps its trailing zeros and a date keeps its precision.
+Anchors and aliases are refused outright: records never need them, and refusing them
+defuses "billion laughs" alias bombs before anything is expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DROPPED = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
+    """SafeLoader (libyaml when present) without implicit floats and timestamps."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """A YAML document's data plus the line of every key and item, by field path."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """The line of the deepest known prefix of path (1 when nothing is known)."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line:
+                return line
+        return 1
+
+
+class YamlProblem(Exception):
+    """A file that is not safe, well-formed UTF-8 YAML; carries the problem."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text())
+        self.problem = problem
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
+    if id(node) in seen:
+        raise YamlProblem(
+            Problem(name, node.start_mark.line + 1, _dotted(path), "yaml-alias",
+                    "YAML anchors and aliases are not allowed", "write the value out in full")
+        )
+    seen.add(id(node))
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise YamlProblem(
+                    Problem(name, key.start_mark.line + 1, _dotted(path), "yaml-key",
+                            "mapping keys must be plain strings")
+                )
+            if key.value in keys:
+                raise YamlProblem(
+                    Problem(name, key.start_mark.line + 1, _dotted((*path, key.value)), "yaml-duplicate-key",
+                            f"key '{key.value}' appears twice", "keep one of them")
+                )
+            keys.add(key.value)
+            child = (*path, key.value)
+            _walk(value, child, lines, seen, name)
+            lines[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines, seen, name)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+
+def load_text(text: str, name: str) -> Loaded:
+    """Parse one YAML document from text; raise YamlProblem naming file and line."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return Loaded(None, {})
+            lines: dict[Path_, int] = {}
+            _walk(node, (), lines, set(), name)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        rule = "yaml-unsafe-tag" if isinstance(exc, yaml.constructor.ConstructorError) else "yaml-syntax"
+        hint = "only plain YAML is accepted: remove the !! tag" if rule == "yaml-unsafe-tag" else ""
+        raise YamlProblem(Problem(name, line, "", rule, message.strip() or "invalid YAML", hint)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(name, 1, "", "yaml-syntax", str(exc).strip())) from None
+    return Loaded(data, lines)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Decode UTF-8 bytes; raise YamlProblem naming the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlProblem(
+            Problem(name, line, "", "encoding",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                    "save the file as UTF-8")
+        ) from None
+
+
+def load_file(path: Path, name: str | None = None) -> Loaded:
+    """Read and parse a YAML file safely."""
+    label = name or path.as_posix()
+    return load_text(decode(path.read_bytes(), label), label)
