@@ -41,8 +41,14 @@ def record_data(record: Record) -> dict[str, Any]:
 
 def dump_record(record: Record) -> str:
     """Canonical YAML text of a record."""
-    return yaml.dump(record_data(record), Dumper=_RecordDumper, sort_keys=False, allow_unicode=True,
-                     width=10_000, default_flow_style=False)
+    return yaml.dump(
+        record_data(record),
+        Dumper=_RecordDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10_000,
+        default_flow_style=False,
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:

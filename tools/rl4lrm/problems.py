@@ -36,10 +36,7 @@ class Problem:
         body = f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             body += f" ({self.hint})"
-        return (
-            f"::error file={esc_prop(self.file)},line={max(self.line, 1)},"
-            f"title={esc_prop(self.rule)}::{esc(body)}"
-        )
+        return f"::error file={esc_prop(self.file)},line={max(self.line, 1)},title={esc_prop(self.rule)}::{esc(body)}"
 
 
 class DataError(Exception):

@@ -99,9 +99,16 @@ def parse_record(text: str, name: str, stem: str | None = None) -> tuple[RecordF
     file.record = record
     problems = []
     if stem is not None and record.id != stem:
-        problems.append(Problem(name, file.line("id"), "id", "id-filename",
-                                f"id '{record.id}' does not match the file name '{stem}.yaml'",
-                                f"rename the file to {record.id}.yaml or set id: {stem}"))
+        problems.append(
+            Problem(
+                name,
+                file.line("id"),
+                "id",
+                "id-filename",
+                f"id '{record.id}' does not match the file name '{stem}.yaml'",
+                f"rename the file to {record.id}.yaml or set id: {stem}",
+            )
+        )
     return file, problems
 
 
@@ -131,8 +138,16 @@ def load_records(folder: Path, root: Path | None = None, progress: bool = False)
         paths = tqdm(list(paths), desc="reading records", unit="file", leave=False)
     for path in paths:
         if path.suffix == ".yml":
-            out.problems.append(Problem(relative(path, root), 1, "", "file-extension",
-                                        "record files end in .yaml", f"rename to {path.stem}.yaml"))
+            out.problems.append(
+                Problem(
+                    relative(path, root),
+                    1,
+                    "",
+                    "file-extension",
+                    "record files end in .yaml",
+                    f"rename to {path.stem}.yaml",
+                )
+            )
         file, problems = read_record(path, root)
         out.files.append(file)
         out.problems.extend(problems)

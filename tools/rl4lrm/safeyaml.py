@@ -59,8 +59,14 @@ class YamlProblem(Exception):
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
     if id(node) in seen:
         raise YamlProblem(
-            Problem(name, node.start_mark.line + 1, _dotted(path), "yaml-alias",
-                    "YAML anchors and aliases are not allowed", "write the value out in full")
+            Problem(
+                name,
+                node.start_mark.line + 1,
+                _dotted(path),
+                "yaml-alias",
+                "YAML anchors and aliases are not allowed",
+                "write the value out in full",
+            )
         )
     seen.add(id(node))
     lines[path] = node.start_mark.line + 1
@@ -69,13 +75,20 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise YamlProblem(
-                    Problem(name, key.start_mark.line + 1, _dotted(path), "yaml-key",
-                            "mapping keys must be plain strings")
+                    Problem(
+                        name, key.start_mark.line + 1, _dotted(path), "yaml-key", "mapping keys must be plain strings"
+                    )
                 )
             if key.value in keys:
                 raise YamlProblem(
-                    Problem(name, key.start_mark.line + 1, _dotted((*path, key.value)), "yaml-duplicate-key",
-                            f"key '{key.value}' appears twice", "keep one of them")
+                    Problem(
+                        name,
+                        key.start_mark.line + 1,
+                        _dotted((*path, key.value)),
+                        "yaml-duplicate-key",
+                        f"key '{key.value}' appears twice",
+                        "keep one of them",
+                    )
                 )
             keys.add(key.value)
             child = (*path, key.value)
@@ -128,9 +141,14 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise YamlProblem(
-            Problem(name, line, "", "encoding",
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                    "save the file as UTF-8")
+            Problem(
+                name,
+                line,
+                "",
+                "encoding",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                "save the file as UTF-8",
+            )
         ) from None
 
 

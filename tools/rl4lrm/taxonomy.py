@@ -99,24 +99,46 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
             line = loaded.line_of(prefix)
             if node.id in tax.nodes:
                 first = tax.where[node.id]
-                tax.problems.append(Problem(name, line, dotted((*prefix, "id")), "taxonomy-duplicate",
-                                            f"node '{node.id}' is also defined at {first[0]}:{first[1]}"))
+                tax.problems.append(
+                    Problem(
+                        name,
+                        line,
+                        dotted((*prefix, "id")),
+                        "taxonomy-duplicate",
+                        f"node '{node.id}' is also defined at {first[0]}:{first[1]}",
+                    )
+                )
                 continue
             tax.nodes[node.id] = node
             tax.where[node.id] = (name, line)
     for node in tax.nodes.values():
         if node.parent is not None and node.parent not in tax.nodes:
             file, line = tax.where[node.id]
-            tax.problems.append(Problem(file, line, "parent", "taxonomy-parent",
-                                        f"node '{node.id}' has parent '{node.parent}', which does not exist",
-                                        tax.suggest(node.parent)))
+            tax.problems.append(
+                Problem(
+                    file,
+                    line,
+                    "parent",
+                    "taxonomy-parent",
+                    f"node '{node.id}' has parent '{node.parent}', which does not exist",
+                    tax.suggest(node.parent),
+                )
+            )
         elif node.parent is not None and not node.id.startswith(node.parent + "/"):
             file, line = tax.where[node.id]
-            tax.problems.append(Problem(file, line, "id", "taxonomy-path",
-                                        f"node '{node.id}' must start with its parent's id '{node.parent}/'"))
+            tax.problems.append(
+                Problem(
+                    file,
+                    line,
+                    "id",
+                    "taxonomy-path",
+                    f"node '{node.id}' must start with its parent's id '{node.parent}/'",
+                )
+            )
     if not tax.kinds:
-        tax.problems.append(Problem(relative(folder / KINDS_FILE, root), 0, "", "taxonomy-kinds",
-                                    "no record kinds defined"))
+        tax.problems.append(
+            Problem(relative(folder / KINDS_FILE, root), 0, "", "taxonomy-kinds", "no record kinds defined")
+        )
     return tax
 
 

@@ -34,35 +34,75 @@ def _record_checks(file: RecordFile, tax: Taxonomy, catalog: Catalog, today: dt.
     assert rec is not None
     out: list[Problem] = []
     if tax.kinds and rec.kind not in tax.kinds:
-        out.append(Problem(file.name, file.line("kind"), "kind", "unknown-kind", f"unknown kind '{rec.kind}'",
-                           tax.suggest(rec.kind, list(tax.kinds)) or "allowed: " + ", ".join(tax.kinds)))
+        out.append(
+            Problem(
+                file.name,
+                file.line("kind"),
+                "kind",
+                "unknown-kind",
+                f"unknown kind '{rec.kind}'",
+                tax.suggest(rec.kind, list(tax.kinds)) or "allowed: " + ", ".join(tax.kinds),
+            )
+        )
     seen: set[str] = set()
     for index, node in enumerate(rec.taxonomy):
         if node not in tax.nodes:
-            out.append(Problem(file.name, file.line("taxonomy", index), f"taxonomy[{index}]", "unknown-node",
-                               f"unknown taxonomy node '{node}'", tax.suggest(node)))
+            out.append(
+                Problem(
+                    file.name,
+                    file.line("taxonomy", index),
+                    f"taxonomy[{index}]",
+                    "unknown-node",
+                    f"unknown taxonomy node '{node}'",
+                    tax.suggest(node),
+                )
+            )
         elif node in seen:
-            out.append(Problem(file.name, file.line("taxonomy", index), f"taxonomy[{index}]", "repeated-node",
-                               f"node '{node}' is listed twice", "keep one"))
+            out.append(
+                Problem(
+                    file.name,
+                    file.line("taxonomy", index),
+                    f"taxonomy[{index}]",
+                    "repeated-node",
+                    f"node '{node}' is listed twice",
+                    "keep one",
+                )
+            )
         seen.add(node)
     for key, value in (("date", rec.date), ("added", rec.added)):
-        first_day = dt.date(int(value[:4]), int(value[5:7] or 1) if len(value) >= 7 else 1,
-                            int(value[8:10]) if len(value) == 10 else 1)
+        first_day = dt.date(
+            int(value[:4]), int(value[5:7] or 1) if len(value) >= 7 else 1, int(value[8:10]) if len(value) == 10 else 1
+        )
         if first_day > today:
             out.append(Problem(file.name, file.line(key), key, "future-date", f"'{value}' is in the future"))
     for index, recipe in enumerate(rec.baselines):
         if recipe not in catalog.papers:
-            out.append(Problem(file.name, file.line("baselines", index), f"baselines[{index}]", "unknown-baseline",
-                               f"no recipe '{recipe}' in baselines/recipes/",
-                               tax.suggest(recipe, sorted(catalog.papers))))
+            out.append(
+                Problem(
+                    file.name,
+                    file.line("baselines", index),
+                    f"baselines[{index}]",
+                    "unknown-baseline",
+                    f"no recipe '{recipe}' in baselines/recipes/",
+                    tax.suggest(recipe, sorted(catalog.papers)),
+                )
+            )
         elif rec.id not in catalog.papers[recipe]:
             where = catalog.where.get(recipe, ("baselines/recipes/" + recipe, 1))
-            out.append(Problem(file.name, file.line("baselines", index), f"baselines[{index}]", "baseline-backlink",
-                               f"recipe '{recipe}' does not list this record in its papers",
-                               f"add '{rec.id}' to papers in {where[0]}"))
+            out.append(
+                Problem(
+                    file.name,
+                    file.line("baselines", index),
+                    f"baselines[{index}]",
+                    "baseline-backlink",
+                    f"recipe '{recipe}' does not list this record in its papers",
+                    f"add '{rec.id}' to papers in {where[0]}",
+                )
+            )
     if file.text != dump_record(rec):
-        out.append(Problem(file.name, 1, "", "format", "file is not in canonical format",
-                           f"run: rl4lrm fmt {file.name}"))
+        out.append(
+            Problem(file.name, 1, "", "format", "file is not in canonical format", f"run: rl4lrm fmt {file.name}")
+        )
     return out
 
 
@@ -74,8 +114,12 @@ def _cross_checks(files: list[RecordFile]) -> list[Problem]:
         "duplicate-title": lambda r: normalize_title(r.title),
         "duplicate-bibtex-key": lambda r: r.bibtex_key,
     }
-    fields = {"duplicate-id": ("id",), "duplicate-arxiv": ("links", "arxiv"), "duplicate-title": ("title",),
-              "duplicate-bibtex-key": ("bibtex_key",)}
+    fields = {
+        "duplicate-id": ("id",),
+        "duplicate-arxiv": ("links", "arxiv"),
+        "duplicate-title": ("title",),
+        "duplicate-bibtex-key": ("bibtex_key",),
+    }
     for rule, key in keys.items():
         groups: dict[str, list[RecordFile]] = defaultdict(list)
         for file in files:
@@ -86,9 +130,16 @@ def _cross_checks(files: list[RecordFile]) -> list[Problem]:
             for file in group[1:]:
                 first = group[0]
                 path = fields[rule]
-                out.append(Problem(file.name, file.line(*path), ".".join(path), rule,
-                                   f"same {'.'.join(path)} as {first.name}:{first.line(*path)} ('{value}')",
-                                   "merge the two records into one"))
+                out.append(
+                    Problem(
+                        file.name,
+                        file.line(*path),
+                        ".".join(path),
+                        rule,
+                        f"same {'.'.join(path)} as {first.name}:{first.line(*path)} ('{value}')",
+                        "merge the two records into one",
+                    )
+                )
     return out
 
 
@@ -100,12 +151,26 @@ def _recipe_checks(files: list[RecordFile], catalog: Catalog) -> list[Problem]:
         for paper in sorted(papers):
             rec = by_id.get(paper)
             if rec is None:
-                out.append(Problem(name, line, "papers", "recipe-unknown-paper",
-                                   f"recipe '{recipe}' names paper record '{paper}', which does not exist"))
+                out.append(
+                    Problem(
+                        name,
+                        line,
+                        "papers",
+                        "recipe-unknown-paper",
+                        f"recipe '{recipe}' names paper record '{paper}', which does not exist",
+                    )
+                )
             elif recipe not in rec.baselines:
-                out.append(Problem(name, line, "papers", "recipe-backlink",
-                                   f"record '{paper}' does not list recipe '{recipe}' in its baselines",
-                                   f"add '{recipe}' to baselines in papers/{paper}.yaml"))
+                out.append(
+                    Problem(
+                        name,
+                        line,
+                        "papers",
+                        "recipe-backlink",
+                        f"record '{paper}' does not list recipe '{recipe}' in its baselines",
+                        f"add '{recipe}' to baselines in papers/{paper}.yaml",
+                    )
+                )
     return out
 
 

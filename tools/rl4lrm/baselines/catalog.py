@@ -34,8 +34,15 @@ def load_catalog(recipes: Path, root: Path | None = None) -> Catalog:
                 continue
             papers = loaded.data.get("papers") if isinstance(loaded.data, dict) else None
             if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
-                catalog.problems.append(Problem(name, loaded.line_of(("papers",)), "papers", "recipe-papers",
-                                                "must list the ids of the paper records this recipe reproduces"))
+                catalog.problems.append(
+                    Problem(
+                        name,
+                        loaded.line_of(("papers",)),
+                        "papers",
+                        "recipe-papers",
+                        "must list the ids of the paper records this recipe reproduces",
+                    )
+                )
                 continue
             catalog.papers[folder.name].update(papers)
             catalog.where.setdefault(folder.name, (name, loaded.line_of(("papers",))))

@@ -12,8 +12,12 @@ from ..validate import validate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=["text", "github", "json"], default="text",
-                        help="'github' prints annotations GitHub shows on the pull request diff")
+    parser.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="'github' prints annotations GitHub shows on the pull request diff",
+    )
     parser.add_argument("--quiet", action="store_true", help="print problems only, no summary")
 
 
@@ -27,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and args.format != "json":
         files = len(report.records.files)
         status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
-        print(f"validated {files} records and {len(report.taxonomy.nodes)} taxonomy nodes in {seconds:.2f}s: {status}",
-              file=sys.stderr)
+        print(
+            f"validated {files} records and {len(report.taxonomy.nodes)} taxonomy nodes in {seconds:.2f}s: {status}",
+            file=sys.stderr,
+        )
     return 0 if report.ok else 1
