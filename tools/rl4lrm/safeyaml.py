@@ -58,10 +58,11 @@ class YamlProblem(Exception):
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
     if id(node) in seen:
+        used_at = next((lines[path[:cut]] for cut in range(len(path), -1, -1) if path[:cut] in lines), 1)
         raise YamlProblem(
             Problem(
                 name,
-                node.start_mark.line + 1,
+                used_at,
                 _dotted(path),
                 "yaml-alias",
                 "YAML anchors and aliases are not allowed",
@@ -69,7 +70,7 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
             )
         )
     seen.add(id(node))
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         keys: set[str] = set()
         for key, value in node.value:
@@ -92,8 +93,8 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
                 )
             keys.add(key.value)
             child = (*path, key.value)
-            _walk(value, child, lines, seen, name)
             lines[child] = key.start_mark.line + 1
+            _walk(value, child, lines, seen, name)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), lines, seen, name)
