@@ -112,9 +112,9 @@ def parse_record(text: str, name: str, stem: str | None = None) -> tuple[RecordF
     return file, problems
 
 
-def read_record(path: Path, root: Path | None = None) -> tuple[RecordFile, list[Problem]]:
-    """Read papers/<id>.yaml from disk."""
-    name = relative(path, root)
+def read_record(path: Path, root: Path | None = None, name: str | None = None) -> tuple[RecordFile, list[Problem]]:
+    """Read papers/<id>.yaml from disk; name is how messages show it (default: relative to root)."""
+    name = name or relative(path, root)
     try:
         text = decode(path.read_bytes(), name)
     except YamlProblem as exc:
@@ -136,11 +136,13 @@ def load_records(folder: Path, root: Path | None = None, progress: bool = False)
         from tqdm import tqdm
 
         paths = tqdm(list(paths), desc="reading records", unit="file", leave=False)
+    prefix = relative(folder, root)
     for path in paths:
+        name = f"{prefix}/{path.name}"
         if path.suffix == ".yml":
             out.problems.append(
                 Problem(
-                    relative(path, root),
+                    name,
                     1,
                     "",
                     "file-extension",
@@ -148,7 +150,7 @@ def load_records(folder: Path, root: Path | None = None, progress: bool = False)
                     f"rename to {path.stem}.yaml",
                 )
             )
-        file, problems = read_record(path, root)
+        file, problems = read_record(path, root, name)
         out.files.append(file)
         out.problems.extend(problems)
     return out
