@@ -1,0 +1,1 @@
+"""The website: records and taxonomy turned into markdown, data files and plots, then built by mkdocs-material."""

@@ -1,0 +1,270 @@
+"""Build the site: records and taxonomy -> markdown and data files in <out>/docs -> mkdocs -> <out>/site.
+
+The generated pages are a plain function of the records (see pages.py); mkdocs-material renders them and
+Pagefind indexes the result for search. Both folders are built next to the old ones and swapped in at the end,
+so a served site is never half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from ..exports import bibtex_key, record_bibtex, records_bibtex, records_json
+from ..project import Project
+from ..safeyaml import YamlProblem, load_file
+from ..schema import Links, Record
+from ..validate import validate
+from . import pages
+
+FEED_SIZE = 50
+SEARCH_ENGINES = ("pagefind", "lunr")
+# Material for MkDocs prints a notice about MkDocs 2 / its end of life unless these are set
+# (material/templates/__init__.py reads both).
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why."""
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    pages: int
+    records: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_recipes(project: Project) -> dict[str, dict[str, Any]]:
+    """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README and results files, papers named."""
+    out: dict[str, dict[str, Any]] = {}
+    if not project.recipes.is_dir():
+        return out
+    for folder in sorted(p for p in project.recipes.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        recipe: dict[str, Any] = {"presets": {}, "results": {}, "papers": set(), "readme": ""}
+        for path in sorted(folder.glob("*.yaml")):
+            recipe["presets"][path.stem] = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                data = load_file(path, str(path)).data
+            except YamlProblem:
+                continue
+            if isinstance(data, dict) and isinstance(data.get("papers"), list):
+                recipe["papers"].update(str(p) for p in data["papers"])
+        readme = folder / "README.md"
+        if readme.is_file():
+            recipe["readme"] = readme.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.stem.lower().startswith("results"):
+                recipe["results"][path.name] = path.read_text(encoding="utf-8", errors="replace")
+        out[folder.name] = recipe
+    return out
+
+
+def _type_name(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " | ".join(_type_name(s) for s in schema["anyOf"])
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if schema.get("type") == "array":
+        return f"list[{_type_name(schema.get('items', {}))}]"
+    return str(schema.get("type", "any"))
+
+
+def schema_fields() -> tuple[list[tuple[str, str, str, bool]], list[tuple[str, str]]]:
+    """(name, type, description, required) of every Record field, and (name, description) of every link."""
+    props = Record.model_json_schema()["properties"]
+    fields = [
+        (name, _type_name(props.get(name, {})), info.description or "", info.is_required())
+        for name, info in Record.model_fields.items()
+    ]
+    links = [(name, info.description or "") for name, info in Links.model_fields.items()]
+    return fields, links
+
+
+def atom_feed(records: list[Record], site_url: str) -> str:
+    """Atom feed of the newest additions (by `added`, then date)."""
+    base = site_url.rstrip("/") + "/"
+    newest = sorted(records, key=lambda r: (r.added, r.date, r.id), reverse=True)[:FEED_SIZE]
+    updated = (newest[0].added if newest else "1970-01-01") + "T00:00:00Z"
+    entries = []
+    for r in newest:
+        url = base + f"papers/{r.id}.html"
+        summary = r.summary or r.abstract or ""
+        entries.append(
+            f"<entry><id>{xml_escape(url)}</id><title>{xml_escape(r.title)}</title>"
+            f'<link href="{xml_escape(url)}"/><updated>{r.added}T00:00:00Z</updated>'
+            f"<summary>{xml_escape(summary)}</summary></entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>{xml_escape(base)}</id><title>rl4lrm: new additions</title>"
+        f'<link href="{xml_escape(base)}"/><link rel="self" href="{xml_escape(base)}feed.xml"/>'
+        f"<updated>{updated}</updated><author><name>rl4lrm</name></author>{''.join(entries)}</feed>\n"
+    )
+
+
+def _js_data(name: str, value: Any) -> str:
+    """A script assigning JSON to window[name]; '<' is escaped so no record text can close the script."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return f"window.{name}={text};\n"
+
+
+def explorer_data(data: pages.SiteData) -> dict[str, Any]:
+    """What the explorer filters: compact rows and the taxonomy nodes and kinds to choose from."""
+    node_ids = list(data.taxonomy.nodes)
+    index = {n: i for i, n in enumerate(node_ids)}
+    rows = []
+    for r in data.records:
+        nodes = {index[n] for n in r.taxonomy if n in index}
+        for n in r.taxonomy:
+            nodes.update(index[a] for a in data.taxonomy.ancestors(n) if a in index)
+        rows.append(
+            {
+                "i": r.id,
+                "n": r.name or "",
+                "t": r.title,
+                "d": r.date,
+                "k": r.kind,
+                "a": ", ".join(r.authors[:3]) + (" et al." if len(r.authors) > 3 or r.authors_truncated else ""),
+                "x": sorted(nodes),
+                "c": 1 if r.links.code else 0,
+                "b": 1 if r.baselines else 0,
+                "u": r.links.code or "",
+            }
+        )
+    nodes = [
+        {"id": n.id, "t": n.title, "s": n.section, "f": n.facet, "p": n.parent or ""}
+        for n in data.taxonomy.nodes.values()
+    ]
+    kinds = sorted({r.kind for r in data.records} | set(data.taxonomy.kinds))
+    return {"rows": rows, "nodes": nodes, "kinds": kinds}
+
+
+def _write(docs: Path, relpath: str, text: str) -> None:
+    path = docs / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def generate(project: Project, records: list[Record], taxonomy, docs: Path, site_url: str) -> int:
+    """Write every page source and data file into docs; returns the number of pages."""
+    from ..commands.schema import record_json_schema
+
+    data = pages.SiteData(taxonomy, records, load_recipes(project), site_url)
+    site_src = project.site
+    if (site_src / "assets").is_dir():
+        shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
+    intro_path = site_src / "home.md"
+    intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else "# rl4lrm"
+    count = 0
+
+    def page(relpath: str, text: str) -> None:
+        nonlocal count
+        _write(docs, relpath, text)
+        count += 1
+
+    page("index.md", pages.home_page(data, intro))
+    page("taxonomy/index.md", pages.taxonomy_index_page(data))
+    page("explorer.md", pages.explorer_page())
+    page("baselines/index.md", pages.recipes_index_page(data))
+    page("data.md", pages.data_page(len(records)))
+    page("schema.md", pages.schema_page(*schema_fields()))
+    for node_id in taxonomy.nodes:
+        page(pages.node_path(node_id), pages.node_page(data, node_id, limit=500))
+    for recipe_id in data.recipes:
+        page(pages.recipe_path(recipe_id), pages.recipe_page(data, recipe_id))
+    bibtex = {}
+    for record in data.records:
+        bibtex[record.id] = record_bibtex(record)
+        page(pages.paper_path(record.id), pages.paper_page(data, record, bibtex[record.id]))
+    as_json = records_json(data.records)
+    _write(docs, "papers.json", json.dumps(as_json, ensure_ascii=False, indent=1) + "\n")
+    _write(docs, "papers.bib", records_bibtex(data.records))
+    _write(docs, "feed.xml", atom_feed(data.records, site_url))
+    _write(docs, "record.schema.json", json.dumps(record_json_schema(), indent=2) + "\n")
+    _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
+    keys = {r.id: bibtex_key(r) for r in data.records}
+    _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex, "keys": keys}))
+    _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
+    return count
+
+
+def mkdocs_build(project: Project, docs: Path, site: Path, strict: bool, search: str) -> None:
+    """Render docs into site with the repo's mkdocs.yml (lunr: mkdocs-material's own search instead of Pagefind)."""
+    os.environ.update(QUIET_ENV)
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    config_file = project.root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found (the site configuration)")
+    overrides: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(site), "strict": strict}
+    if search == "lunr":
+        overrides["plugins"] = ["search"]
+    try:
+        config = load_config(str(config_file), **overrides)
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        raise BuildError(f"mkdocs: {exc}") from None
+
+
+def pagefind_index(site: Path) -> None:
+    """Index the built pages with Pagefind (the binary ships with the pagefind[bin] package)."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}")
+
+
+def build_site(project: Project, out: Path, strict: bool = False, search: str = "pagefind") -> BuildResult:
+    """Generate, render and index the site into out/site; returns what was built and how long each step took."""
+    if search not in SEARCH_ENGINES:
+        raise BuildError(f"unknown search engine '{search}' (choose from {', '.join(SEARCH_ENGINES)})")
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    report = validate(project)
+    problems = [str(p) for p in report.problems]
+    if strict and problems:
+        raise BuildError(f"{len(problems)} validation problem(s), first: {problems[0]} (run: rl4lrm validate)")
+    records = report.records.records
+    site_url = _site_url(project)
+    times["load"] = time.perf_counter() - start
+    out.mkdir(parents=True, exist_ok=True)
+    docs_tmp, site_tmp = out / "docs.tmp", out / "site.tmp"
+    for path in (docs_tmp, site_tmp):
+        shutil.rmtree(path, ignore_errors=True)
+    start = time.perf_counter()
+    count = generate(project, records, report.taxonomy, docs_tmp, site_url)
+    times["generate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    mkdocs_build(project, docs_tmp, site_tmp, strict, search)
+    times["mkdocs"] = time.perf_counter() - start
+    if search == "pagefind":
+        start = time.perf_counter()
+        pagefind_index(site_tmp)
+        times["pagefind"] = time.perf_counter() - start
+    for tmp, final in ((docs_tmp, out / "docs"), (site_tmp, out / "site")):
+        shutil.rmtree(final, ignore_errors=True)
+        tmp.rename(final)
+    return BuildResult(out / "site", count, len(records), times, problems)
+
+
+def _site_url(project: Project) -> str:
+    """site_url from mkdocs.yml (the feed needs absolute links)."""
+    config_file = project.root / "mkdocs.yml"
+    if config_file.is_file():
+        for line in config_file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("site_url:"):
+                return line.split(":", 1)[1].strip().strip("'\"")
+    return "http://127.0.0.1:8000/"

@@ -1,0 +1,50 @@
+"""`rl4lrm site build [--out DIR] [--strict]` and `rl4lrm site serve [--host H] [--port P]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..project import find_project
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="{build,serve}")
+    for name, help_ in (
+        ("build", "generate the pages and build the site into OUT/site"),
+        ("serve", "build the site, then serve OUT/site over HTTP"),
+    ):
+        action = sub.add_parser(name, help=help_, description=help_)
+        action.add_argument("--out", type=Path, help="build folder (default: build/ in the project)")
+        action.add_argument("--strict", action="store_true", help="fail on any validation problem or mkdocs warning")
+        action.add_argument(
+            "--search",
+            choices=("pagefind", "lunr"),
+            default="pagefind",
+            help="search engine (default: pagefind; lunr is mkdocs-material's, for comparison)",
+        )
+        if name == "serve":
+            action.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+            action.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .build import BuildError, build_site
+
+    project = find_project()
+    out = (args.out or project.root / "build").resolve()
+    try:
+        result = build_site(project, out, strict=args.strict, search=args.search)
+    except BuildError as exc:
+        print(f"rl4lrm site: {exc}", file=sys.stderr)
+        return 1
+    if result.problems:
+        print(f"warning: {len(result.problems)} validation problem(s); run 'rl4lrm validate'", file=sys.stderr)
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+    print(f"built {result.pages} pages from {result.records} records into {result.site} ({steps})")
+    if args.action == "serve":
+        from .serve import serve
+
+        return serve(result.site, args.host, args.port)
+    return 0
