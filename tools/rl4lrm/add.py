@@ -1,0 +1,211 @@
+"""rl4lrm add: fetch a paper from arXiv and write papers/<id>.yaml, valid and formatted, or nothing at all."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import re
+import sys
+import unicodedata
+
+from pydantic import ValidationError
+
+from .arxiv import ArxivClient, ArxivEntry, ArxivError, one_line
+from .formatting import dump_record, save_record
+from .identity import make_record_id, normalize_title, parse_arxiv_id
+from .project import Project, find_project
+from .records import RecordFile, load_records, parse_record, record_paths
+from .schema import Links, Record
+from .tagging import suggest_nodes
+from .taxonomy import Taxonomy, load_taxonomy
+
+NEAR_SAME_TITLE = 0.93
+
+
+class Refused(Exception):
+    """Why nothing was written; str() is one line. ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source", help="arXiv id or URL: 2503.14476, 2503.14476v2, math/0601001, https://arxiv.org/abs/..."
+    )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="taxonomy node id, e.g. optimizer/critic-free (repeat for several)",
+    )
+    parser.add_argument("--code", metavar="URL", help="main code repository")
+    parser.add_argument("--name", help="short name the work is known by, e.g. DAPO")
+    parser.add_argument("--kind", default="paper", help="record kind (default: paper)")
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="ask nothing; without --tag, use the suggested nodes (a reviewer checks them in the PR)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the record, write nothing")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        path = add(args, find_project())
+    except Refused as exc:
+        print(f"rl4lrm add: {exc}", file=sys.stderr)
+        return exc.code
+    except ArxivError as exc:
+        print(f"rl4lrm add: {exc}", file=sys.stderr)
+        return 2
+    except EOFError:
+        print("rl4lrm add: no answer; nothing written", file=sys.stderr)
+        return 1
+    if path:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def add(args: argparse.Namespace, project: Project, client: ArxivClient | None = None) -> str | None:
+    """Build, check and save the record; returns the path written (None for --dry-run) or raises Refused."""
+    arxiv_id = parse_arxiv_id(args.source)
+    if not arxiv_id:
+        raise Refused(f"'{args.source}' is not an arXiv id or URL (e.g. 2503.14476 or https://arxiv.org/abs/...)", 2)
+    tax = load_taxonomy(project.taxonomy, project.root)
+    if tax.problems or not tax.nodes:
+        raise Refused("the taxonomy has problems; run 'rl4lrm validate' first", 2)
+    records = load_records(project.papers, project.root)
+    files = [f for f in records.files if f.record is not None]
+    for file in files:
+        if file.record.links.arxiv == arxiv_id:  # type: ignore[union-attr]
+            raise Refused(f"arXiv {arxiv_id} is already in the base: {file.name}")
+    _check_tags(args.tag, tax)
+    if args.code:
+        try:
+            Links(code=args.code)
+        except ValidationError as exc:
+            raise Refused(f"--code {exc.errors()[0]['msg'].removeprefix('Value error, ')}", 2) from None
+    if args.kind not in tax.kinds:
+        raise Refused(f"unknown kind '{args.kind}' (allowed: {', '.join(tax.kinds)})", 2)
+
+    entry = (client or ArxivClient()).get(arxiv_id)
+    if entry.withdrawn:
+        raise Refused(f"arXiv {arxiv_id} has been withdrawn by its authors; not adding it")
+    same = _same_title(entry.title, files)
+    if same:
+        raise Refused(f"a record with the same title is already in the base: {same.name} ('{same.record.title}')")  # type: ignore[union-attr]
+
+    interactive = sys.stdin.isatty() and not args.yes
+    tags = args.tag or _choose_tags(entry, tax, interactive, args.yes)
+    taken = {p.stem for p in record_paths(project.papers)}
+    keys = {f.record.bibtex_key for f in files if f.record.bibtex_key}  # type: ignore[union-attr]
+    record = _build(entry, args, tags, taken, keys)
+    text = dump_record(record)
+    name = f"papers/{record.id}.yaml"
+    _, problems = parse_record(text, name, record.id)
+    if problems:
+        raise Refused("; ".join(p.text() for p in problems))
+    if interactive or args.dry_run:
+        print(text, end="")
+    if args.dry_run:
+        return None
+    if interactive and not _confirm(f"Write {name}? [Y/n] "):
+        raise Refused("nothing written")
+    return save_record(project.papers, record).relative_to(project.root).as_posix()
+
+
+def _check_tags(tags: list[str], tax: Taxonomy) -> None:
+    for tag in tags:
+        if tag not in tax.nodes:
+            hint = tax.suggest(tag)
+            raise Refused(f"unknown taxonomy node '{tag}'" + (f" ({hint})" if hint else " (see taxonomy/)"), 2)
+        if tax.nodes[tag].parent is None:
+            raise Refused(f"'{tag}' is a whole facet; pick one of its nodes, e.g. '{tax.children(tag)[0].id}'", 2)
+
+
+def _same_title(title: str, files: list[RecordFile]) -> RecordFile | None:
+    wanted = normalize_title(title)
+    matcher = difflib.SequenceMatcher(a=wanted, autojunk=False)
+    for file in files:
+        other = normalize_title(file.record.title)  # type: ignore[union-attr]
+        if other == wanted:
+            return file
+        matcher.set_seq2(other)
+        if matcher.real_quick_ratio() >= NEAR_SAME_TITLE and matcher.ratio() >= NEAR_SAME_TITLE:
+            return file
+    return None
+
+
+def _choose_tags(entry: ArxivEntry, tax: Taxonomy, interactive: bool, yes: bool) -> list[str]:
+    suggested = suggest_nodes(tax, entry.title, entry.abstract)
+    listing = ", ".join(node for node, _ in suggested) or "none found"
+    if not interactive:
+        if yes and suggested:
+            best = suggested[0][1]
+            return [node for node, score in suggested if score >= best / 2]
+        raise Refused(f"give at least one --tag NODE (suggested: {listing})", 2)
+    print("Suggested taxonomy nodes:", file=sys.stderr)
+    for number, (node, _) in enumerate(suggested, 1):
+        print(f"  {number}. {node}  ({tax.nodes[node].title})", file=sys.stderr)
+    default = "1" if suggested else ""
+    for _ in range(3):
+        answer = input(f"Nodes (numbers or ids, comma-separated){' [1]' if default else ''}: ").strip() or default
+        chosen = []
+        for part in filter(None, (p.strip() for p in answer.split(","))):
+            if part.isdigit() and 1 <= int(part) <= len(suggested):
+                chosen.append(suggested[int(part) - 1][0])
+            elif part in tax.nodes and tax.nodes[part].parent is not None:
+                chosen.append(part)
+            else:
+                print(f"  '{part}' is not a suggestion number or a node id. {tax.suggest(part)}", file=sys.stderr)
+                chosen = []
+                break
+        if chosen:
+            return list(dict.fromkeys(chosen))
+    raise Refused("no taxonomy node chosen; nothing written")
+
+
+def _confirm(question: str) -> bool:
+    return input(question).strip().lower() in ("", "y", "yes")
+
+
+def _bibtex_key(entry: ArxivEntry, taken: set[str | None]) -> str:
+    def ascii_word(text: str) -> str:
+        return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+    family = ascii_word(entry.authors[0].split()[-1]) if entry.authors else ""
+    title_words = [w for w in normalize_title(entry.title).split() if len(w) > 3 or w.isupper()]
+    base = f"{family or 'anon'}{entry.date[:4]}{ascii_word(title_words[0]) if title_words else ''}"
+    key, suffix = base, ord("b")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    return key
+
+
+def _build(entry: ArxivEntry, args: argparse.Namespace, tags: list[str], taken: set[str], keys: set) -> Record:
+    data = {
+        "id": make_record_id(entry.title, args.name, entry.date[:4], taken),
+        "kind": args.kind,
+        "title": entry.title,
+        "name": args.name,
+        "authors": entry.authors,
+        "date": entry.date,
+        "venue": one_line(entry.journal_ref) if entry.journal_ref else "arXiv",
+        "links": {"arxiv": entry.arxiv_id, "code": args.code},
+        "taxonomy": tags,
+        "bibtex_key": _bibtex_key(entry, keys),
+        "abstract": entry.abstract or None,
+        "added": dt.date.today().isoformat(),
+    }
+    try:
+        return Record.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors(include_url=False)
+        )
+        raise Refused(f"the record would not be valid ({details}); nothing written") from None
