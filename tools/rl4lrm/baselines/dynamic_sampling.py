@@ -1,0 +1,137 @@
+"""DAPO's dynamic sampling (Yu et al. 2025, arXiv 2503.14476, §3.2) on top of TRL's GRPOTrainer.
+
+A group whose completions all get the same reward has zero advantage and gives no gradient; DAPO over-samples and
+keeps only groups whose rewards differ ("0 < |{o_i : is_equivalent(a, o_i)}| < G"), sampling again until the batch
+is full. `DynamicSamplingGRPOTrainer` does exactly that by overriding one TRL hook,
+`_generate_and_score_completions`: it calls TRL's own version round after round on fresh prompts, keeps the
+informative groups, and hands TRL's loss a batch of the usual size. With TRL's other DAPO settings
+(`epsilon_high` clip-higher, `loss_type="dapo"` token-level loss, `mask_truncated_completions` overlong filtering,
+and the soft overlong punishment reward) this is the full DAPO recipe.
+
+Importing this module imports TRL (the runner imports it only to train); `informative_groups` is the pure filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from trl import GRPOConfig, GRPOTrainer
+
+# Keys of TRL's text-only generation batch and how each is padded when batches of different widths are joined.
+_LEFT_PADDED = {"prompt_ids": "pad", "prompt_mask": 0}
+_RIGHT_PADDED = {
+    "completion_ids": "pad",
+    "completion_mask": 0,
+    "tool_mask": 1,
+    "old_per_token_logps": 0.0,
+    "ref_per_token_logps": 0.0,
+    "sampling_per_token_logps": 0.0,
+    "importance_sampling_ratio": 0.0,
+}
+_PER_ROW = {"advantages"}
+
+
+def informative_groups(rewards: torch.Tensor, num_generations: int, tol: float = 1e-6) -> torch.Tensor:
+    """One bool per group of num_generations consecutive rewards: True when the rewards are not all equal."""
+    grouped = rewards.view(-1, num_generations)
+    return (grouped.max(dim=1).values - grouped.min(dim=1).values) > tol
+
+
+@dataclass
+class DynamicSamplingConfig(GRPOConfig):
+    """GRPOConfig plus the cap on sampling rounds per batch (DAPO's `max_num_gen_batches`)."""
+
+    dynamic_sampling_max_rounds: int = field(
+        default=16,
+        metadata={"help": "sampling rounds per batch before giving up with an error (each round is one batch)"},
+    )
+
+
+def _pad_to(tensor: torch.Tensor, width: int, value: float | int, left: bool) -> torch.Tensor:
+    missing = width - tensor.size(1)
+    if missing <= 0:
+        return tensor
+    return torch.nn.functional.pad(tensor, (missing, 0) if left else (0, missing), value=value)
+
+
+def join_batches(parts: list[dict[str, Any]], pad_token_id: int) -> dict[str, Any]:
+    """Concatenate row subsets of TRL generation batches, re-padding prompts (left) and completions (right)."""
+    out: dict[str, Any] = {}
+    for key in parts[0]:
+        tensors = [part[key] for part in parts]
+        if key in _PER_ROW:
+            out[key] = torch.cat(tensors)
+            continue
+        left = key in _LEFT_PADDED
+        pad = (_LEFT_PADDED if left else _RIGHT_PADDED)[key]
+        value = pad_token_id if pad == "pad" else pad
+        width = max(t.size(1) for t in tensors)
+        out[key] = torch.cat([_pad_to(t, width, value, left) for t in tensors])
+    return out
+
+
+class DynamicSamplingGRPOTrainer(GRPOTrainer):
+    """GRPOTrainer that trains only on groups whose rewards are not all equal, re-sampling to fill the batch."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        local_rows = self.args.per_device_train_batch_size * self.args.steps_per_generation
+        if local_rows % self.num_generations:
+            raise ValueError(
+                f"dynamic sampling keeps whole groups per process: per_device_train_batch_size × steps_per_generation "
+                f"({local_rows}) must be a multiple of num_generations ({self.num_generations})"
+            )
+        self._last_rewards: torch.Tensor | None = None
+        self._extra_generator = torch.Generator().manual_seed(self.args.seed + 1 + self.accelerator.process_index)
+
+    def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
+        rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+        weights = self.reward_weights.to(rewards_per_func.device).unsqueeze(0)
+        self._last_rewards = (rewards_per_func * weights).nansum(dim=1)  # all processes' rows, like TRL's
+        return rewards_per_func
+
+    def _fresh_prompts(self, rows: int) -> list[dict[str, Any]]:
+        """rows // num_generations new prompts from the training set, each repeated num_generations times."""
+        picks = torch.randint(len(self.train_dataset), (rows // self.num_generations,), generator=self._extra_generator)
+        return [self.train_dataset[int(i)] for i in picks for _ in range(self.num_generations)]
+
+    def _generate_and_score_completions(self, inputs: list[dict[str, Any]]) -> dict[str, Any]:
+        if not self.model.training:
+            return super()._generate_and_score_completions(inputs)
+        G, rows = self.num_generations, len(inputs)
+        wanted = rows // G
+        kept: list[dict[str, Any]] = []
+        have, sampled, rounds = 0, 0, 0
+        batch = inputs
+        while True:
+            rounds += 1
+            out = super()._generate_and_score_completions(batch)
+            unknown = set(out) - set(_LEFT_PADDED) - set(_RIGHT_PADDED) - _PER_ROW - {"num_items_in_batch"}
+            if unknown:
+                raise ValueError(f"dynamic sampling supports text-only batches; cannot join {sorted(unknown)}")
+            start = self.accelerator.process_index * rows
+            local_rewards = self._last_rewards[start : start + rows]
+            groups = informative_groups(local_rewards.nan_to_num(0.0), G).nonzero().flatten()[: wanted - have]
+            sampled += rows // G
+            if len(groups):
+                index = (groups.unsqueeze(1) * G + torch.arange(G)).flatten().to(out["advantages"].device)
+                kept.append({k: v[index] for k, v in out.items() if k != "num_items_in_batch"})
+                have += len(groups)
+            short = torch.tensor([float(have < wanted)], device=self.accelerator.device)
+            if self.accelerator.gather(short).sum().item() == 0:
+                break
+            if rounds >= self.args.dynamic_sampling_max_rounds:
+                raise RuntimeError(
+                    f"dynamic sampling: {rounds} rounds gave {have} of {wanted} groups with differing rewards; "
+                    "the prompts are too easy or too hard for the policy (warm it up, or raise "
+                    "dynamic_sampling_max_rounds)"
+                )
+            batch = self._fresh_prompts(rows)
+        joined = join_batches(kept, self._tokenizer.pad_token_id)
+        mask = joined["completion_mask"] * joined.get("tool_mask", 1)
+        joined["num_items_in_batch"] = self.accelerator.gather(mask.sum()).sum()
+        self._metrics["train"]["dynamic_sampling/rounds"].append(float(rounds))
+        self._metrics["train"]["dynamic_sampling/kept_fraction"].append(wanted / sampled)
+        return joined
