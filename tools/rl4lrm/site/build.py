@@ -234,7 +234,7 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     times: dict[str, float] = {}
     start = time.perf_counter()
     report = validate(project)
-    problems = [str(p) for p in report.problems]
+    problems = [p.text() for p in report.problems]
     if strict and problems:
         raise BuildError(f"{len(problems)} validation problem(s), first: {problems[0]} (run: rl4lrm validate)")
     records = report.records.records

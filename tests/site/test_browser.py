@@ -1,0 +1,160 @@
+"""The built fixture site in Debian chromium: search, explorer, BibTeX, escaping, offline, links."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+
+pytestmark = pytest.mark.browser
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    """Type query into the header search box; returns the hit URLs once results for it are shown."""
+    page.goto(base_url + "index.html")
+    box = page.locator("#rl4lrm-search-input")
+    box.fill(query[:-1])
+    box.press(query[-1])
+    page.wait_for_selector(f"#rl4lrm-search-results[data-query='{query}']", timeout=10_000)
+    return page.eval_on_selector_all("#rl4lrm-search-results a", "els => els.map(e => e.href)")
+
+
+def test_search_finds_a_name_and_a_name_inside_a_word(page, base_url: str, built) -> None:
+    other = next(r for r in built.records if r.name and "GRPO" not in r.name)
+    assert base_url + f"papers/{other.id}.html" in search(page, base_url, other.name)
+    hits = search(page, base_url, "GRPO")
+    assert base_url + "papers/dancegrpo-2025.html" in hits
+    page.click("#rl4lrm-search-results a[href$='dancegrpo-2025.html']")
+    page.wait_for_url("**/papers/dancegrpo-2025.html")
+    assert page.outside == [] and page.errors == []
+
+
+def test_explorer_filters_by_two_facets_and_the_url_round_trips(page, base_url: str, built) -> None:
+    page.goto(base_url + "explorer.html")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(built.records))
+    page.select_option("select[data-facet=optimizer]", "optimizer/critic-free")
+    page.check("input[name=code]")
+    expected = sorted(
+        r.id
+        for r in built.records
+        if r.links.code
+        and any(n == "optimizer/critic-free" or n.startswith("optimizer/critic-free/") for n in r.taxonomy)
+    )
+    assert "dancegrpo-2025" in expected and len(expected) < len(built.records)
+    shown = sorted(
+        h.rsplit("/", 1)[-1][:-5]
+        for h in page.eval_on_selector_all(
+            ".rl4lrm-explorer__table tbody a[href*='/papers/']", "els => els.map(e => e.href)"
+        )
+    )
+    assert shown == expected
+    url = page.url
+    assert "node=optimizer%2Fcritic-free" in url and "code=1" in url
+    page.goto(base_url + "index.html")
+    page.goto(url)
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert page.input_value("select[data-facet=optimizer]") == "optimizer/critic-free"
+    assert page.is_checked("input[name=code]")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(expected))
+    assert page.url == url and page.errors == []
+
+
+def test_bibtex_copy_and_download_hold_the_selected_keys(page, base_url: str, built) -> None:
+    page.goto(base_url + "explorer.html?q=dancegrpo")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == "1"
+    page.click("button[data-action=copy]")
+    page.wait_for_selector("button[data-action=copy]:has-text('Copied 1')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{xue2025dancegrpo,") and copied.count("@") == 1
+    with page.expect_download() as info:
+        page.click("button[data-action=bib]")
+    assert "@misc{xue2025dancegrpo," in Path(info.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as info:
+        page.click("button[data-action=json]")
+    assert [r["id"] for r in json.loads(Path(info.value.path()).read_text(encoding="utf-8"))] == ["dancegrpo-2025"]
+    page.goto(base_url + "papers/dancegrpo-2025.html")
+    page.click("button[data-copy-target]")
+    page.wait_for_selector("button[data-copy-target]:has-text('Copied')")
+    assert "xue2025dancegrpo" in page.evaluate("navigator.clipboard.readText()")
+    assert page.errors == []
+
+
+def test_hostile_record_renders_as_text(page, base_url: str) -> None:
+    page.goto(base_url + "papers/xss-2025.html")
+    assert page.inner_text("article h1") == XSS_TITLE
+    assert page.locator("article img, article svg[onload], article script").count() == 0
+    assert "<script>alert(2)</script>" in page.inner_text("article")
+    page.goto(base_url + "explorer.html?q=alert")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert XSS_TITLE in page.inner_text("#rl4lrm-explorer")
+    assert page.locator("#rl4lrm-explorer img").count() == 0
+    assert base_url + "papers/xss-2025.html" in search(page, base_url, "Mallory")
+    assert page.locator("#rl4lrm-search-results img, #rl4lrm-search-results b").count() == 0
+    assert page.errors == []
+
+
+def test_no_request_leaves_localhost(page, base_url: str) -> None:
+    for path in (
+        "index.html",
+        "taxonomy/index.html",
+        "taxonomy/optimizer/critic-free.html",
+        "explorer.html",
+        "papers/dancegrpo-2025.html",
+        "baselines/grpo.html",
+        "schema.html",
+        "data.html",
+        "404.html",
+    ):
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+    search(page, base_url, "GRPO")
+    page.wait_for_load_state("networkidle")
+    assert page.outside == []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in ("href", "src") and tag in ("a", "link", "script", "img"):
+                self.urls.append(value)
+
+
+def test_every_internal_link_resolves(base_url: str) -> None:
+    """Crawl from the home page over HTTP; every internal href/src must answer 200."""
+    seen: set[str] = set()
+    queue = [base_url + "index.html"]
+    broken = []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url) as response:
+                body = response.read()
+                kind = response.headers.get_content_type()
+        except OSError as exc:
+            broken.append(f"{url}: {exc}")
+            continue
+        if kind != "text/html":
+            continue
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for ref in parser.urls:
+            target = urldefrag(urljoin(url, ref)).url
+            if target.startswith(base_url) and target not in seen:
+                queue.append(target)
+    assert broken == []
+    assert base_url + "papers/xss-2025.html" in seen and base_url + "baselines/grpo.html" in seen
+    assert len(seen) > 60

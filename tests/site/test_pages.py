@@ -1,0 +1,37 @@
+"""Page pieces as plain functions: sub-tokens for search, links, plots."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+from rl4lrm.site.pages import link, sub_tokens
+from rl4lrm.site.plots import quarter, quarters_between, trend_svg
+
+
+def test_sub_tokens_make_inner_names_findable() -> None:
+    assert "GRPO" in sub_tokens("DanceGRPO")
+    assert {"Skywork", "OR1"} <= set(sub_tokens("Skywork-OR1"))
+    assert "RL" in sub_tokens("ProRL")
+    assert "DanceGRPO" not in sub_tokens("DanceGRPO")
+    assert sub_tokens("") == []
+
+
+def test_links_are_relative_html() -> None:
+    assert link("papers/a.md", "taxonomy/optimizer/critic-free.md") == "../taxonomy/optimizer/critic-free.html"
+    assert link("index.md", "papers/a.md") == "papers/a.html"
+    assert link("taxonomy/optimizer/critic-free.md", "papers.json") == "../../papers.json"
+
+
+def test_quarters() -> None:
+    assert quarter("2025-05") == "2025Q2" and quarter("2025") == "2025Q1" and quarter("2024-12-31") == "2024Q4"
+    assert quarters_between("2024Q3", "2025Q2") == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+
+
+def test_trend_svg_is_well_formed_and_escaped() -> None:
+    svg = trend_svg({"<b>x</b>": Counter({"2024Q1": 2, "2025Q1": 5}), "B & C": Counter({"2024Q3": 1})}, "t<")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 2
+    assert "<b>" not in svg and "&lt;b&gt;x" in svg
+    assert trend_svg({"empty": Counter()}, "none") == ""
