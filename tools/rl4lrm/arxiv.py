@@ -142,7 +142,7 @@ def parse_feed(body: str | bytes) -> list[ArxivEntry]:
     return entries
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
         return None
@@ -216,7 +216,7 @@ class ArxivClient:
                     self.sleep(self.backoff * 2**attempt)
                     continue
                 if response.status_code in _RETRY_STATUS and not last:
-                    wait = _retry_after(response.headers.get("Retry-After"))
+                    wait = retry_after_seconds(response.headers.get("Retry-After"))
                     self.sleep(min(self.max_wait, wait if wait is not None else self.backoff * 2**attempt))
                     continue
                 if response.status_code != 200:
