@@ -1,0 +1,61 @@
+"""rl4lrm import bibtex: clean titles and names, arXiv ids, venues, group hints, merging into list records."""
+
+from __future__ import annotations
+
+from rl4lrm.records import load_records
+
+
+def _records(project):
+    return {r.id: r for r in load_records(project / "papers").records}
+
+
+def test_bib_entries_are_cleaned_and_placed_by_group_hint(project, sources, cli):
+    code, out, _ = cli("import", "bibtex", str(sources["bib"]))
+    assert code == 0
+    assert "created 2, merged 0, unchanged 0, skipped 0, could not place 2" in out
+    assert "refs.bib:28: no taxonomy node for 'An Entry In A Group Without A Hint'" in out
+    records = _records(project)
+    back = records["back-basics-2024"]
+    assert (
+        back.title == "Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs"
+    )
+    assert back.authors == ["Arash Ahmadian", "Matthias Gallé", "Ahmet Üstün", "Sara Hooker"]
+    assert back.authors_truncated is False
+    assert back.links.arxiv == "2402.14740"
+    assert back.date == "2024-02"
+    assert back.venue == "Proceedings of the 62nd Annual Meeting of the ACL"
+    assert back.taxonomy == ["reward/verifiable"]
+    assert back.bibtex_key == "ahmadian2024back"
+    toy = records["scaling-toys-games-2023"]
+    assert toy.title == "Scaling Toys & Games: A Blog Post"
+    assert toy.authors == ["Toy Team"]
+    assert toy.kind == "blog" and toy.links.blog == "https://toy.example.org/blog/scaling"
+    assert toy.date == "2023" and toy.venue is None
+
+
+def test_bib_merges_into_list_records_without_overwriting_titles(project, sources, cli):
+    cli("import", "awesome", str(sources["readme"]))
+    _, out, _ = cli("import", "bibtex", str(sources["bib"]))
+    assert "created 2, merged 1" in out
+    r1 = _records(project)["deepseek-r1-2025"]
+    assert r1.title == "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning"
+    assert r1.authors == ["Daya Guo", "Dejian Yang", "Haowei Zhang"]
+    assert r1.authors_truncated is True
+    assert r1.bibtex_key == "guo2025deepseek"
+    assert r1.venue == "arXiv"
+    assert r1.taxonomy == ["frontier", "reward/generative"], "a merged entry's group hint adds no node"
+
+
+def test_hand_placements_place_what_hints_cannot(project, sources, cli, tmp_path):
+    place = tmp_path / "place.yaml"
+    place.write_text(
+        "placements:\n  nohint2022: {nodes: [directions/continual], kind: survey}\n"
+        "  '2501.12948': [reward/verifiable]\n"
+    )
+    cli("import", "awesome", str(sources["readme"]))
+    _, out, _ = cli("import", "bibtex", str(sources["bib"]), "--place", str(place))
+    assert "placed by: section 0, hint 2, hand 1" in out
+    records = _records(project)
+    entry = records["entry-group-without-hint-2022"]
+    assert entry.taxonomy == ["directions/continual"] and entry.kind == "survey"
+    assert records["deepseek-r1-2025"].taxonomy == ["frontier", "reward/generative", "reward/verifiable"]

@@ -1,0 +1,101 @@
+"""The import command end to end: idempotence, dry runs and clear errors for bad input files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.yaml"))}
+
+
+def test_reimporting_changes_nothing(project, sources, cli):
+    cli("import", "awesome", str(sources["readme"]))
+    cli("import", "bibtex", str(sources["bib"]))
+    before = _snapshot(project / "papers")
+    assert len(before) == 5
+    _, out_list, _ = cli("import", "awesome", str(sources["readme"]))
+    _, out_bib, _ = cli("import", "bibtex", str(sources["bib"]))
+    assert "created 0, merged 0, unchanged 4" in out_list
+    assert "created 0, merged 0, unchanged 3" in out_bib
+    assert _snapshot(project / "papers") == before
+    code, _, _ = cli("validate")
+    assert code == 0
+
+
+def test_dry_run_writes_nothing_but_reports_the_same(project, sources, cli):
+    _, dry, _ = cli("import", "awesome", str(sources["readme"]), "--dry-run")
+    assert not list((project / "papers").iterdir())
+    assert "would be created 3, would be merged 1" in dry
+    _, real, _ = cli("import", "awesome", str(sources["readme"]))
+    assert "created 3, merged 1" in real
+
+
+def test_missing_file_is_a_clean_error(project, cli, tmp_path):
+    code, out, err = cli("import", "bibtex", str(tmp_path / "nope.bib"))
+    assert code == 1
+    assert "nope.bib: file not found" in err
+    assert "Traceback" not in err + out
+
+
+def test_readme_without_tables_names_the_file(project, cli, tmp_path):
+    readme = tmp_path / "empty.md"
+    readme.write_text("# Title\n\nNo tables here.\n")
+    code, _, err = cli("import", "awesome", str(readme))
+    assert code == 1 and "empty.md:1: no markdown table with a Title column found" in err
+
+
+def test_invalid_utf8_names_the_line(project, cli, tmp_path):
+    bib = tmp_path / "latin1.bib"
+    bib.write_bytes(b"@article{a,\n  title = {Caf\xe9},\n  year = {2020}\n}\n")
+    code, _, err = cli("import", "bibtex", str(bib))
+    assert code == 1 and "latin1.bib:2: not valid UTF-8" in err
+
+
+def test_malformed_bib_reports_each_broken_block(project, cli, tmp_path):
+    bib = tmp_path / "broken.bib"
+    bib.write_text(
+        "@article{ok2020,\n  title = {A Fine Entry},\n  journal = {arXiv preprint arXiv:2001.00001},\n"
+        "  year = {2020}\n}\n\n@article{bad,\n  title = {Unclosed,\n  year = 2020\n\n"
+        "@misc{notitle,\n  year = {2021}\n}\n"
+    )
+    code, out, err = cli("import", "bibtex", str(bib))
+    assert code == 0, err
+    assert "broken.bib:7: cannot parse this block: Unexpected block start: `@misc`" in out
+    assert "broken.bib:11: entry 'notitle' has no title" in out
+    assert "skipped 2, could not place 1" in out
+    assert "Traceback" not in out + err
+    empty = tmp_path / "nothing.bib"
+    empty.write_text("% only a comment\n")
+    code, _, err = cli("import", "bibtex", str(empty))
+    assert code == 1 and "nothing.bib:1: no BibTeX entries found" in err
+
+
+def test_duplicate_keys_are_read_and_merged(project, cli, tmp_path):
+    bib = tmp_path / "dup.bib"
+    bib.write_text(
+        "@article{dup,\n title={One Title},\n journal={arXiv preprint arXiv:2001.00001},\n year={2020}}\n"
+        "@article{dup,\n title={{One} title},\n author={Doe, Jane},\n year={2020}}\n"
+    )
+    place = tmp_path / "place.yaml"
+    place.write_text("placements:\n  dup: [frontier]\n")
+    code, out, _ = cli("import", "bibtex", str(bib), "--place", str(place))
+    assert code == 0 and "2 items: created 1, merged 1" in out
+    text = (project / "papers" / "one-title-2020.yaml").read_text()
+    assert "Jane Doe" in text and "2001.00001" in text
+
+
+def test_bad_mapping_file_names_file_line_and_node(project, sources, cli, tmp_path):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("sections:\n  Frontier Models: [frontier]\n  Dense Rewards: [reward/dens]\n")
+    code, _, err = cli("import", "awesome", str(sources["readme"]), "--map", str(mapping))
+    assert code == 1
+    assert "map.yaml:3: sections.Dense Rewards: unknown taxonomy node 'reward/dens'" in err
+    assert "did you mean 'reward/dense'?" in err
+    assert not list((project / "papers").iterdir())
+
+
+def test_invalid_existing_records_stop_the_import(project, sources, cli):
+    (project / "papers" / "broken.yaml").write_text("id: broken\nkind: paper\n")
+    code, _, err = cli("import", "awesome", str(sources["readme"]))
+    assert code == 1 and "papers/broken.yaml" in err and "fix the records" in err

@@ -1,0 +1,121 @@
+"""The merge rule: fill what is empty, prefer better values, never worsen a record, never touch summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rl4lrm.importers.candidate import Candidate
+from rl4lrm.importers.mapping import Placement, Placements
+from rl4lrm.importers.merge import Merger, RecordStore, merge_record
+from rl4lrm.schema import Record
+
+
+def _record(**fields) -> Record:
+    base = {
+        "id": "work-2025",
+        "kind": "paper",
+        "title": "A Work: On Things",
+        "date": "2025-03",
+        "taxonomy": ["reward/dense"],
+        "added": "2025-09-01",
+    }
+    return Record.model_validate({**base, **fields})
+
+
+def _cand(**fields) -> Candidate:
+    return Candidate(**{"where": "src:1", "title": "a work on things", **fields})
+
+
+def test_worse_values_never_overwrite_better_ones():
+    record = _record(
+        authors=["Ada Lovelace", "Alan Turing"],
+        date="2025-03-14",
+        venue="NeurIPS 2025",
+        summary="Our own words.",
+        kind="benchmark",
+        name="AW",
+        bibtex_key="ada2025",
+        links={"arxiv": "2503.00001", "code": "https://github.com/a/b"},
+    )
+    cand = _cand(
+        authors=["Ada Lovelace"],
+        authors_truncated=True,
+        date="2025",
+        venue="arXiv",
+        kind="paper",
+        name="Other",
+        bibtex_key="other2025",
+        links={"arxiv": "2503.00001", "code": "https://x.org/c"},
+        title="A Different Title",
+    )
+    assert merge_record(record, cand) is record
+
+
+def test_better_values_fill_and_upgrade():
+    record = _record(
+        authors=["Ada Lovelace"], authors_truncated=True, date="2025", venue="arXiv", summary="Kept as written."
+    )
+    cand = _cand(
+        authors=["Ada Lovelace", "Alan Turing"],
+        date="2025-03",
+        venue="ICML 2025",
+        kind="survey",
+        name="AW",
+        links={"code": "https://github.com/a/b"},
+        nodes=["reward/shaping", "reward/dense"],
+        bibtex_key="ada2025",
+    )
+    merged = merge_record(record, cand)
+    assert merged.authors == ["Ada Lovelace", "Alan Turing"] and merged.authors_truncated is False
+    assert merged.date == "2025-03" and merged.venue == "ICML 2025" and merged.kind == "survey"
+    assert merged.name == "AW" and merged.links.code == "https://github.com/a/b" and merged.bibtex_key == "ada2025"
+    assert merged.taxonomy == ["reward/dense", "reward/shaping"]
+    assert merged.summary == "Kept as written." and merged.title == "A Work: On Things"
+    assert merged.added == "2025-09-01" and merged.id == "work-2025"
+
+
+def test_a_longer_truncated_list_beats_a_shorter_truncated_one_but_not_a_complete_one():
+    cut = _record(authors=["A B"], authors_truncated=True)
+    longer = merge_record(cut, _cand(authors=["A B", "C D"], authors_truncated=True))
+    assert longer.authors == ["A B", "C D"] and longer.authors_truncated
+    complete = _record(authors=["A B"])
+    assert merge_record(complete, _cand(authors=["A B", "C D"], authors_truncated=True)) is complete
+
+
+def test_nodes_are_never_removed_and_merging_twice_changes_nothing():
+    record = _record(taxonomy=["reward/dense", "frontier"])
+    cand = _cand(nodes=["frontier", "sampler/dynamic"])
+    once = merge_record(record, cand)
+    assert once.taxonomy == ["reward/dense", "frontier", "sampler/dynamic"]
+    assert merge_record(once, cand) is once
+
+
+def test_matching_by_arxiv_id_then_title_then_name_and_title(tmp_path):
+    trl = _record(
+        id="trl-2020", title="TRL: Transformer Reinforcement Learning", date="2020", links={"arxiv": "2001.00001"}
+    )
+    other = _record(id="other-2024", title="Something Else Entirely", date="2024")
+    store = RecordStore(tmp_path, [trl, other])
+    assert store.find(_cand(title="Unrelated", links={"arxiv": "2001.00001"})) is trl
+    assert store.find(_cand(title="something else, entirely!")) is other
+    assert store.find(_cand(title="Transformer Reinforcement Learning", name="TRL")) is trl
+    assert store.find(_cand(title="Transformer Reinforcement Learning")) is None
+
+
+def test_merger_counts_and_placements(tmp_path):
+    merger = Merger(
+        RecordStore(tmp_path, []),
+        Placements({"2502.00002": Placement(("problems/rl-vs-sft",))}),
+        today=dt.date(2025, 9, 1),
+    )
+    first = merger.apply(_cand(title="SFT or RL", date="2025-02", links={"arxiv": "2502.00002"}))
+    again = merger.apply(_cand(title="SFT or RL", date="2025-02", links={"arxiv": "2502.00002"}))
+    hinted = merger.apply(_cand(title="Hinted", date="2024", hint_nodes=["reward/verifiable"]))
+    nowhere = merger.apply(_cand(title="Nowhere", date="2024"))
+    undated = merger.apply(_cand(title="Undated", nodes=["frontier"]))
+    assert (first.status, first.placed_by, first.record_id) == ("created", "hand", "sft-or-rl-2025")
+    assert again.status == "unchanged"
+    assert (hinted.status, hinted.placed_by) == ("created", "hint")
+    assert nowhere.status == "unplaced" and undated.status == "skipped" and "no date" in undated.reason
+    assert (tmp_path / "sft-or-rl-2025.yaml").read_text().count("problems/rl-vs-sft") == 1
+    assert merger.counts() == {"created": 2, "unchanged": 1, "unplaced": 1, "skipped": 1}

@@ -1,0 +1,1 @@
+"""Importers that merge other collections (awesome-list READMEs, BibTeX files) into papers/."""

@@ -1,0 +1,192 @@
+"""Read a BibTeX file (bibtexparser 2.x) into candidates: clean titles and names, arXiv ids, venues, group hints.
+
+Comment lines between entries ('# Group', '## Subgroup', '% Note') name groups; the innermost group the
+section map knows becomes a placement hint for the entries below it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
+
+from ..identity import parse_arxiv_id
+from ..problems import DataError, Problem, relative
+from ..safeyaml import YamlProblem, decode
+from .candidate import Candidate, add_link, date_from_arxiv, infer_kind
+from .mapping import SectionMap
+
+_KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
+_ARXIV_VENUE = re.compile(r"^(arxiv\b.*|corr|preprint|arxiv preprint.*)$", re.I)
+_LATEX = None
+
+
+def latex_to_text(value: str) -> str:
+    """Plain one-line text of a BibTeX value: braces dropped, LaTeX accents and escapes decoded."""
+    global _LATEX
+    if "\\" in value or "$" in value or "~" in value:
+        if _LATEX is None:
+            from pylatexenc.latex2text import LatexNodes2Text
+
+            _LATEX = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
+        value = _LATEX.latex_to_text(value.replace("%", "\\%"))
+    value = value.replace("{", "").replace("}", "").replace("\u00a0", " ")
+    return " ".join(value.split())
+
+
+def person(name: str) -> str:
+    """'Last, First' or 'First Last' (with von and Jr parts) as 'First von Last, Jr'."""
+    parts = parse_single_name_into_parts(name, strict=False)
+    given = " ".join(parts.first)
+    family = " ".join(parts.von + parts.last)
+    text = " ".join(p for p in (given, family) if p)
+    if parts.jr:
+        text += ", " + " ".join(parts.jr)
+    return latex_to_text(text)
+
+
+def authors(field: str) -> tuple[list[str], bool]:
+    """Authors in order as 'Given Family', and whether the list ended in 'and others'."""
+    names = [n for n in split_multiple_persons_names(field) if n.strip()]
+    truncated = bool(names) and names[-1].strip().lower() in ("others", "et al.", "et al")
+    if truncated:
+        names = names[:-1]
+    return [p for p in (person(n) for n in names) if p], truncated
+
+
+def _arxiv(fields: dict[str, str]) -> str | None:
+    eprint = fields.get("eprint", "")
+    if eprint and fields.get("archiveprefix", "arxiv").lower() == "arxiv":
+        found = parse_arxiv_id(eprint)
+        if found:
+            return found
+    volume = fields.get("volume", "")
+    if volume.lower().startswith("abs/"):
+        found = parse_arxiv_id(volume[4:])
+        if found:
+            return found
+    for key in ("journal", "url", "note", "howpublished", "booktitle"):
+        value = fields.get(key, "")
+        if "arxiv" in value.lower():
+            found = parse_arxiv_id(value)
+            if found:
+                return found
+    return None
+
+
+def _venue(fields: dict[str, str], arxiv: str | None) -> str | None:
+    for key in ("booktitle", "journal"):
+        value = latex_to_text(fields.get(key, ""))
+        if value and not _ARXIV_VENUE.match(value):
+            return value
+    return "arXiv" if arxiv else None
+
+
+def _urls(fields: dict[str, str]) -> list[str]:
+    out = []
+    for key in ("url", "howpublished", "note"):
+        out += re.findall(r"https?://[^\s{}\\]+", fields.get(key, "").replace("\\url{", " "))
+    return out
+
+
+def _unenclose(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
+        return value[1:-1]
+    return value
+
+
+def candidate(entry: Entry, name: str, hint: tuple[tuple[str, ...], str | None]) -> tuple[Candidate | None, str]:
+    """The candidate a BibTeX entry describes, or None and why not."""
+    fields = {f.key.lower(): _unenclose(str(f.value)) for f in entry.fields}
+    title = latex_to_text(fields.get("title", "")).rstrip(".").strip()
+    if not title:
+        return None, f"entry '{entry.key}' has no title"
+    arxiv = _arxiv(fields)
+    links: dict[str, str] = {"arxiv": arxiv} if arxiv else {}
+    for url in _urls(fields):
+        add_link(links, url)
+    year = fields.get("year", "").strip()
+    date = date_from_arxiv(arxiv) or (year if re.fullmatch(r"\d{4}", year) else None)
+    names, truncated = authors(fields.get("author", ""))
+    hint_nodes, hint_kind = hint
+    return Candidate(
+        where=f"{name}:{entry.start_line + 1}",
+        title=title,
+        authors=names,
+        authors_truncated=truncated,
+        date=date,
+        venue=_venue(fields, arxiv),
+        links=links,
+        hint_nodes=list(hint_nodes),
+        kind=infer_kind(title, hint_kind, links),
+        bibtex_key=entry.key if _KEY.match(entry.key) else None,
+    ), ""
+
+
+def _headings(comment: str) -> list[tuple[int, str]]:
+    out = []
+    for line in comment.splitlines():
+        match = re.match(r"^\s*(#+|%+)\s*(.*?)\s*$", line)
+        if match and match.group(2):
+            level = len(match.group(1)) if match.group(1)[0] == "#" else 9
+            out.append((level, match.group(2)))
+    return out
+
+
+def read_bibtex(path: Path, sections: SectionMap) -> tuple[list[Candidate], list[Problem]]:
+    """Candidates of every entry of a .bib file, plus problems for blocks and entries that were skipped."""
+    name = relative(path)
+    if not path.is_file():
+        raise DataError([Problem(name, 0, "", "file-missing", "file not found")])
+    try:
+        text = decode(path.read_bytes(), name)
+    except YamlProblem as exc:
+        raise DataError([exc.problem]) from None
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.setLevel(level)
+    problems: list[Problem] = []
+    stack: list[tuple[int, str]] = []
+    out = []
+    for block in library.blocks:
+        if isinstance(block, ImplicitComment):
+            for level, heading in _headings(block.comment):
+                stack = [(lv, t) for lv, t in stack if lv < level] + [(level, heading)]
+            continue
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            block = block.ignore_error_block
+        elif isinstance(block, ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
+            problems.append(
+                Problem(
+                    name,
+                    block.start_line + 1,
+                    "",
+                    "bibtex-syntax",
+                    f"cannot parse this block: {' '.join(reason.split())}",
+                )
+            )
+            continue
+        if not isinstance(block, Entry):
+            continue
+        placement = sections.lookup([t for _, t in stack])
+        hint = (placement.nodes, placement.kind) if placement else ((), None)
+        cand, why = candidate(block, name, hint)
+        if cand is None:
+            problems.append(Problem(name, block.start_line + 1, "", "bibtex-entry", why))
+        else:
+            out.append(cand)
+    if not out and not problems:
+        problems.append(Problem(name, 1, "", "bibtex-empty", "no BibTeX entries found"))
+    if not out:
+        raise DataError(problems)
+    return out, problems

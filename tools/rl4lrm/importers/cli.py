@@ -1,0 +1,98 @@
+"""rl4lrm import awesome|bibtex FILE: merge another collection into papers/ and report what happened."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ..problems import DataError, Problem, render
+from ..project import find_project
+from ..records import load_records
+from ..taxonomy import load_taxonomy
+from .mapping import DEFAULT_AWESOME_MAP, DEFAULT_BIB_MAP, Placements, load_placements, load_section_map
+from .merge import Merger, Outcome, RecordStore
+
+SOURCES = {
+    "awesome": ("an awesome-list README with markdown tables", DEFAULT_AWESOME_MAP),
+    "bibtex": ("a .bib file (Zotero, Overleaf, ...)", DEFAULT_BIB_MAP),
+}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="source", required=True, metavar="{awesome,bibtex}")
+    for source, (what, default_map) in SOURCES.items():
+        one = sub.add_parser(source, help=f"import {what}")
+        one.add_argument("file", type=Path, help=f"{what}")
+        one.add_argument(
+            "--map",
+            type=Path,
+            default=default_map,
+            metavar="FILE",
+            help="YAML 'sections:' mapping of headings/groups to taxonomy nodes "
+            f"(default: {default_map.name}, shipped with rl4lrm)",
+        )
+        one.add_argument(
+            "--place",
+            type=Path,
+            metavar="FILE",
+            help="YAML 'placements:' of single works (arXiv id, BibTeX key or record id) to nodes",
+        )
+        one.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+
+
+def _read(source: str, path: Path, args: argparse.Namespace, tax) -> tuple[list, list[Problem]]:
+    sections = load_section_map(args.map, tax)
+    if source == "awesome":
+        from .awesome import read_awesome
+
+        return read_awesome(path, sections)
+    from .bibtex import read_bibtex
+
+    return read_bibtex(path, sections)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = find_project()
+    tax = load_taxonomy(project.taxonomy, project.root)
+    if tax.problems:
+        print(render(tax.problems, "text"), file=sys.stderr)
+        print("rl4lrm import: fix the taxonomy first", file=sys.stderr)
+        return 1
+    existing = load_records(project.papers, project.root)
+    if existing.problems:
+        print(render(existing.problems, "text"), file=sys.stderr)
+        print("rl4lrm import: fix the records above first (rl4lrm validate)", file=sys.stderr)
+        return 1
+    try:
+        placements = load_placements(args.place, tax) if args.place else Placements()
+        candidates, problems = _read(args.source, args.file, args, tax)
+    except DataError as exc:
+        print(render(exc.problems, "text"), file=sys.stderr)
+        return 1
+    merger = Merger(RecordStore(project.papers, existing.records), placements, write=not args.dry_run)
+    for cand in candidates:
+        merger.apply(cand)
+    print(report(args.file.name, merger.outcomes, problems, args.dry_run))
+    return 0
+
+
+def report(label: str, outcomes: list[Outcome], problems: list[Problem], dry_run: bool) -> str:
+    """Counts of what happened, then every skipped or unplaced item with its file:line and why."""
+    counts = Counter(o.status for o in outcomes)
+    placed = Counter(o.placed_by for o in outcomes if o.status == "created")
+    verb = "would be " if dry_run else ""
+    lines = [
+        f"{label}: {len(outcomes) + len(problems)} items: {verb}created {counts['created']}, "
+        f"{verb}merged {counts['merged']}, unchanged {counts['unchanged']}, "
+        f"skipped {counts['skipped'] + len(problems)}, could not place {counts['unplaced']}",
+        "new records placed by: " + ", ".join(f"{k} {placed[k]}" for k in ("section", "hint", "hand")),
+    ]
+    skipped = [p.text() for p in problems] + [f"{o.where}: {o.reason}" for o in outcomes if o.status == "skipped"]
+    if skipped:
+        lines += ["skipped:"] + [f"  {line}" for line in skipped]
+    unplaced = [f"{o.where}: {o.reason}" for o in outcomes if o.status == "unplaced"]
+    if unplaced:
+        lines += ["could not place (add a section mapping or a --place entry):"] + [f"  {u}" for u in unplaced]
+    return "\n".join(lines)

@@ -1,0 +1,184 @@
+"""The one merge rule every source uses: find the record a candidate is, then improve it, never worsen it.
+
+A candidate matches a record by arXiv id, then by normalised title, where a title also counts with the
+short name in front (`TRL` + `Transformer ...` matches `TRL: Transformer ...`). Merging fills empty fields, prefers a
+complete author list over a truncated one and a more precise date over a less precise one, upgrades a generic
+venue ('arXiv') or kind ('paper'), adds taxonomy nodes and never removes any, and never touches `summary`,
+`abstract`, `baselines`, `added`, `id` or `title`. Applying the same candidate twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..formatting import save_record
+from ..identity import make_record_id, normalize_title
+from ..schema import Record
+from .candidate import Candidate
+from .mapping import Placements
+
+GENERIC_VENUE = "arXiv"
+GENERIC_KIND = "paper"
+
+
+def _better_authors(old: list[str], old_cut: bool, new: list[str], new_cut: bool) -> bool:
+    if not new:
+        return False
+    if not old:
+        return True
+    if old_cut and not new_cut:
+        return True
+    return old_cut and new_cut and len(new) > len(old)
+
+
+def merge_record(record: Record, cand: Candidate) -> Record:
+    """The record improved by what the candidate knows; the same record when the candidate adds nothing."""
+    data = record.model_dump()
+    if not data["name"] and cand.name:
+        data["name"] = cand.name
+    if _better_authors(record.authors, record.authors_truncated, cand.authors, cand.authors_truncated):
+        data["authors"], data["authors_truncated"] = list(cand.authors), cand.authors_truncated
+    if cand.date and len(cand.date) > len(record.date):
+        data["date"] = cand.date
+    if cand.venue and (not record.venue or (record.venue == GENERIC_VENUE and cand.venue != GENERIC_VENUE)):
+        data["venue"] = cand.venue
+    for key, value in cand.links.items():
+        if not data["links"].get(key):
+            data["links"][key] = value
+    data["taxonomy"] = record.taxonomy + [n for n in dict.fromkeys(cand.nodes) if n not in record.taxonomy]
+    if cand.kind and record.kind == GENERIC_KIND:
+        data["kind"] = cand.kind
+    if not data["bibtex_key"] and cand.bibtex_key:
+        data["bibtex_key"] = cand.bibtex_key
+    merged = Record.model_validate(data)
+    return record if merged == record else merged
+
+
+@dataclass
+class Outcome:
+    """What happened to one candidate."""
+
+    status: str  # created, merged, unchanged, skipped, unplaced
+    where: str
+    record_id: str | None = None
+    reason: str = ""
+    placed_by: str = ""  # section, hint or hand (created records only)
+
+
+class RecordStore:
+    """The records of a papers/ folder, indexed by id, arXiv id and normalised title."""
+
+    def __init__(self, folder: Path, records: list[Record]):
+        self.folder = folder
+        self.by_id: dict[str, Record] = {}
+        self.by_arxiv: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for record in records:
+            self._index(record)
+
+    def _index(self, record: Record) -> None:
+        self.by_id[record.id] = record
+        if record.links.arxiv:
+            self.by_arxiv.setdefault(record.links.arxiv, record.id)
+        for key in _title_keys(record.title, record.name):
+            self.by_title.setdefault(key, record.id)
+
+    def find(self, cand: Candidate) -> Record | None:
+        """The record the candidate is: same arXiv id, else same normalised title (with or without its name)."""
+        rid = self.by_arxiv.get(cand.arxiv or "")
+        for key in _title_keys(cand.title, cand.name):
+            rid = rid or self.by_title.get(key)
+        return self.by_id.get(rid) if rid else None
+
+    def new_id(self, cand: Candidate, year: str) -> str:
+        return make_record_id(cand.title, cand.name, year, set(self.by_id))
+
+    def put(self, record: Record, write: bool) -> None:
+        self._index(record)
+        if write:
+            save_record(self.folder, record)
+
+
+@dataclass
+class Merger:
+    """Applies candidates to a store with the merge rule, counting what happened."""
+
+    store: RecordStore
+    placements: Placements = field(default_factory=Placements)
+    today: dt.date = field(default_factory=dt.date.today)
+    write: bool = True
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def apply(self, cand: Candidate) -> Outcome:
+        outcome = self._apply(cand)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def _apply(self, cand: Candidate) -> Outcome:
+        existing = self.store.find(cand)
+        year = (cand.date or "")[:4]
+        rid = existing.id if existing else (self.store.new_id(cand, year) if year else None)
+        hand = self.placements.lookup(cand.arxiv, cand.bibtex_key, rid)
+        hand_nodes = list(hand.nodes) if hand else []
+        if hand and hand.kind:
+            cand.kind = hand.kind
+        if existing is not None:
+            cand.nodes = list(dict.fromkeys(cand.nodes + hand_nodes))
+            try:
+                merged = merge_record(existing, cand)
+            except ValidationError as exc:
+                return Outcome("skipped", cand.where, existing.id, _first_error(exc))
+            if merged is existing:
+                return Outcome("unchanged", cand.where, existing.id)
+            self.store.put(merged, self.write)
+            return Outcome("merged", cand.where, existing.id)
+        if rid is None:
+            return Outcome("skipped", cand.where, None, "no date: give a date, an arXiv link or a year")
+        nodes, placed_by = cand.nodes, "section"
+        if hand_nodes:
+            nodes, placed_by = list(dict.fromkeys(nodes + hand_nodes)), placed_by if nodes else "hand"
+        elif not nodes:
+            nodes, placed_by = cand.hint_nodes, "hint"
+        if not nodes:
+            return Outcome("unplaced", cand.where, None, f"no taxonomy node for '{cand.title}'")
+        data = {
+            "id": rid,
+            "kind": cand.kind or GENERIC_KIND,
+            "title": cand.title,
+            "name": cand.name,
+            "authors": cand.authors,
+            "authors_truncated": cand.authors_truncated,
+            "date": cand.date,
+            "venue": cand.venue,
+            "links": cand.links,
+            "taxonomy": list(dict.fromkeys(nodes)),
+            "bibtex_key": cand.bibtex_key,
+            "added": self.today.isoformat(),
+        }
+        try:
+            record = Record.model_validate(data)
+        except ValidationError as exc:
+            return Outcome("skipped", cand.where, None, _first_error(exc))
+        self.store.put(record, self.write)
+        return Outcome("created", cand.where, rid, placed_by=placed_by)
+
+    def counts(self) -> Counter:
+        return Counter(o.status for o in self.outcomes)
+
+
+def _title_keys(title: str, name: str | None) -> list[str]:
+    keys = [normalize_title(title)]
+    if name and not keys[0].startswith(normalize_title(name) + " "):
+        keys.append(normalize_title(f"{name}: {title}"))
+    return [k for k in keys if k]
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}"
