@@ -1,0 +1,167 @@
+"""`rl4lrm baseline`: list, check, run and evaluate the recipes in baselines/recipes/.
+
+rl4lrm baseline list
+rl4lrm baseline check [RECIPE.yaml ...]
+rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--fresh]
+rl4lrm baseline eval grpo --preset cpu-smoke [--checkpoint DIR] [--benchmark heldout] [key=value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..problems import DataError, Problem, render
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="{list,check,run,eval}", required=True)
+    listing = sub.add_parser("list", help="every algorithm, its presets and the papers it reproduces")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    check = sub.add_parser("check", help="parse every recipe and build its trainer config (no model is built)")
+    check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+
+    for name, help_ in (("run", "train one recipe"), ("eval", "evaluate a policy on a recipe's held-out split")):
+        action = sub.add_parser(name, help=help_)
+        action.add_argument("algorithm", help="a folder of baselines/recipes/, e.g. grpo")
+        action.add_argument("--preset", default="cpu-smoke", help="cpu-smoke, 1xgpu, 8xgpu or multinode")
+        action.add_argument(
+            "overrides",
+            nargs="*",
+            metavar="key=value",
+            help="recipe overrides: a bare key sets a trainer config field (max_steps=3), "
+            "a dotted one any recipe field (task.train_size=64)",
+        )
+        if name == "run":
+            action.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
+            action.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+        else:
+            action.add_argument("--checkpoint", help="a saved model folder (default: the recipe's starting model)")
+            action.add_argument("--benchmark", default="heldout", choices=("heldout", "gsm8k", "math-500", "aime-2024"))
+            action.add_argument("--limit", type=int, help="evaluate only the first N prompts")
+            action.add_argument("--data", help="a local .jsonl/.parquet in the benchmark's format instead of the hub")
+
+
+def _list(args: argparse.Namespace, recipes: Path) -> int:
+    from .recipe import all_recipes, load_recipe
+
+    rows = []
+    problems: list[Problem] = []
+    for path in all_recipes(recipes):
+        try:
+            rec = load_recipe(path).recipe
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.append(
+            {
+                "algorithm": rec.algorithm,
+                "preset": rec.preset,
+                "trainer": rec.trainer,
+                "papers": rec.papers,
+                "model": rec.model.name,
+                "task": rec.task.name,
+                "recipe": path.relative_to(recipes.parent.parent).as_posix(),
+            }
+        )
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        by_algorithm: dict[str, list[dict]] = {}
+        for row in rows:
+            by_algorithm.setdefault(row["algorithm"], []).append(row)
+        for algorithm, group in by_algorithm.items():
+            papers = ", ".join(sorted({p for r in group for p in r["papers"]}))
+            print(f"{algorithm:<12} {' '.join(r['preset'] for r in group):<36} papers: {papers}")
+    if problems:
+        print(render(problems, "text"), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _check(args: argparse.Namespace, recipes: Path) -> int:
+    from .recipe import all_recipes, load_recipe
+    from .trainers import build_config
+
+    paths = args.recipes or all_recipes(recipes)
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            build_config(load_recipe(path), "runs/check")
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        print(render(problems, args.format), file=sys.stderr)
+        return 1
+    print(f"{len(paths)} recipes OK")
+    return 0
+
+
+def _run(args: argparse.Namespace, recipes: Path) -> int:
+    from .recipe import load_recipe, recipe_path
+    from .run import default_output_dir, run_recipe
+
+    file = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides)
+    summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=not args.fresh)
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _eval(args: argparse.Namespace, recipes: Path) -> int:
+    from .evaluate import evaluate_model, evaluate_vllm, use_vllm
+    from .models import load_policy
+    from .recipe import load_recipe, recipe_path
+    from .run import quiet_environment
+    from .tasks import load_benchmark, load_task
+
+    quiet_environment()
+    recipe = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides).recipe
+    if args.benchmark == "heldout":
+        rows = load_task(recipe.task)[1]
+    else:
+        rows = load_benchmark(args.benchmark, recipe.task.chat, args.limit, args.data)
+    rows = rows[: args.limit] if args.limit else rows
+    name = args.checkpoint or recipe.model.name
+    if use_vllm(recipe.eval):
+        from transformers import AutoTokenizer
+
+        result = evaluate_vllm(
+            name,
+            AutoTokenizer.from_pretrained(name),
+            rows,
+            recipe.eval,
+            tensor_parallel_size=recipe.launch.num_processes,
+        )
+    else:
+        tiny = recipe.model.tiny.model_dump() if recipe.model.tiny else None
+        model, tokenizer = load_policy(name, recipe.model.dtype, tiny)
+        result = evaluate_model(model, tokenizer, rows, recipe.eval)
+    print(
+        json.dumps(
+            {
+                "algorithm": recipe.algorithm,
+                "preset": recipe.preset,
+                "model": name,
+                "benchmark": args.benchmark,
+                **result,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..project import find_project
+
+    recipes = find_project().recipes
+    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval}
+    try:
+        return actions[args.action](args, recipes)
+    except DataError as exc:
+        print(render(exc.problems, "text"), file=sys.stderr)
+        return 2

@@ -1,0 +1,92 @@
+"""Held-out evaluation: greedy accuracy and pass@1 averaged over k samples, with the recipe's pinned sampling.
+
+Two backends read the same rows and score with the same ``rewards.is_correct``: transformers ``generate``
+(CPU, tests, small models) and vLLM (GPU; used when ``eval.backend`` is vllm, or auto with vllm importable and
+a GPU present).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .generation import encode_prompts, sample
+from .rewards import is_correct
+
+
+def score(rows: list[dict[str, Any]], greedy: list[str], samples: list[list[str]], k: int) -> dict[str, float]:
+    """greedy_accuracy and pass@1 (mean correctness of the k samples, averaged over prompts)."""
+    if not rows:
+        return {"greedy_accuracy": 0.0, "pass@1": 0.0, "k": float(k), "prompts": 0.0}
+    greedy_hits = [is_correct(text, row) for text, row in zip(greedy, rows, strict=True)]
+    per_prompt = [sum(is_correct(t, row) for t in texts) / len(texts) for texts, row in zip(samples, rows, strict=True)]
+    return {
+        "greedy_accuracy": sum(greedy_hits) / len(rows),
+        "pass@1": sum(per_prompt) / len(rows),
+        "k": float(k),
+        "prompts": float(len(rows)),
+    }
+
+
+def evaluate_model(
+    model: Any, tokenizer: Any, rows: list[dict[str, Any]], spec: Any, seed: int = 0, batch_size: int = 64
+) -> dict[str, float]:
+    """Evaluate an in-memory policy with transformers generate (spec: rl4lrm.baselines.recipe.EvalSpec)."""
+    prompts = [r["prompt"] for r in rows]
+    greedy = [
+        g[0][0]
+        for g in sample(
+            model, tokenizer, prompts, temperature=0, max_new_tokens=spec.max_new_tokens, batch_size=batch_size
+        )
+    ]
+    if spec.temperature == 0:
+        samples = [[text] * spec.k for text in greedy]
+    else:
+        groups = sample(
+            model,
+            tokenizer,
+            prompts,
+            n=spec.k,
+            temperature=spec.temperature,
+            top_p=spec.top_p,
+            max_new_tokens=spec.max_new_tokens,
+            batch_size=batch_size,
+            seed=seed,
+        )
+        samples = [[text for text, _ in group] for group in groups]
+    return score(rows, greedy, samples, spec.k)
+
+
+def vllm_available() -> bool:
+    """True when vllm imports and a CUDA device is visible."""
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is None:
+        return False
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def evaluate_vllm(
+    model_path: str, tokenizer: Any, rows: list[dict[str, Any]], spec: Any, seed: int = 0, tensor_parallel_size: int = 1
+) -> dict[str, float]:
+    """Evaluate a saved checkpoint or hub model with vLLM: one greedy pass and k samples per prompt."""
+    from vllm import LLM, SamplingParams
+
+    llm = LLM(model=model_path, tensor_parallel_size=tensor_parallel_size, seed=seed)
+    prompts = encode_prompts(tokenizer, [r["prompt"] for r in rows])
+    greedy_params = SamplingParams(temperature=0.0, max_tokens=spec.max_new_tokens)
+    greedy = [out.outputs[0].text for out in llm.generate(prompts, greedy_params)]
+    if spec.temperature == 0:
+        samples = [[text] * spec.k for text in greedy]
+    else:
+        params = SamplingParams(
+            n=spec.k, temperature=spec.temperature, top_p=spec.top_p, max_tokens=spec.max_new_tokens, seed=seed
+        )
+        samples = [[o.text for o in out.outputs] for out in llm.generate(prompts, params)]
+    return score(rows, greedy, samples, spec.k)
+
+
+def use_vllm(spec: Any) -> bool:
+    """Whether the eval spec's backend resolves to vLLM here."""
+    return spec.backend == "vllm" or (spec.backend == "auto" and vllm_available())

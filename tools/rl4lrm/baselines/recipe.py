@@ -1,0 +1,380 @@
+"""What a recipe file holds, how it is read and checked, and how command-line overrides apply to it.
+
+A recipe is ``baselines/recipes/<algorithm>/<preset>.yaml``: one self-contained file per preset. Reading it
+imports only pydantic and PyYAML; the trainer's config class is checked later by ``build_config``
+(rl4lrm.baselines.trainers), still before any model is built. Every problem names file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..problems import DataError, Problem, relative
+from ..records import pydantic_problems
+from ..safeyaml import Loaded, YamlProblem, decode, dotted, load_text
+from ..schema import RecipeId, Text
+from .registry import PRESETS, TRAINERS
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TinyModel(_Strict):
+    """Size of the built-in character-level Llama."""
+
+    hidden_size: int = Field(64, ge=8)
+    layers: int = Field(2, ge=1)
+
+
+class ModelSpec(_Strict):
+    """The policy: 'tiny-char-llama' (built locally), a local folder or a Hugging Face hub id."""
+
+    name: str
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
+    tiny: TinyModel | None = None
+    warmup_sft_steps: int = Field(0, ge=0, description="supervised steps on task answers before RL (toy tasks)")
+    warmup_learning_rate: float = Field(3e-3, gt=0)
+
+
+class TaskSpec(_Strict):
+    """Where prompts and reference answers come from (see rl4lrm.baselines.tasks)."""
+
+    name: Literal["copy", "arithmetic", "countdown", "gsm8k", "math"]
+    train_size: int | None = Field(None, ge=1, description="generated tasks: rows to make; datasets: rows to keep")
+    eval_size: int = Field(100, ge=1)
+    seed: int = 0
+    digits: int = Field(2, ge=1, le=6, description="arithmetic: digits per operand")
+    numbers: int = Field(3, ge=2, le=6, description="countdown: how many numbers to combine")
+    path: str | None = Field(None, description="gsm8k/math: a local .jsonl/.json/.parquet file instead of the hub")
+    chat: bool = Field(False, description="wrap prompts as chat messages (instruct models)")
+
+
+class RewardSpec(_Strict):
+    """One reward function and its weight (see rl4lrm.baselines.rewards)."""
+
+    name: Literal["accuracy", "format", "soft_overlong"]
+    weight: float = 1.0
+    max_length: int | None = Field(None, ge=1, description="soft_overlong: L_max")
+    cache: int | None = Field(None, ge=0, description="soft_overlong: L_cache")
+
+    @model_validator(mode="after")
+    def _overlong_lengths(self) -> RewardSpec:
+        if self.name == "soft_overlong" and (self.max_length is None or self.cache is None):
+            raise ValueError("must set max_length and cache for soft_overlong")
+        return self
+
+
+class Setting(_Strict):
+    """A trainer config field that makes the algorithm what it is, with the paper passage it comes from."""
+
+    value: Any
+    source: Text
+
+
+class PreferenceSpec(_Strict):
+    """DPO: how preference pairs are built from policy samples scored by the verifiable reward."""
+
+    samples_per_prompt: int = Field(8, ge=2)
+    max_new_tokens: int = Field(8, ge=1)
+    temperature: float = Field(1.0, gt=0)
+    prompts: int = Field(256, ge=1, description="prompts sampled to build pairs")
+
+
+class EvalSpec(_Strict):
+    """Held-out evaluation: greedy accuracy and pass@1 averaged over k samples, sampling settings pinned."""
+
+    k: int = Field(4, ge=1)
+    temperature: float = Field(1.0, ge=0)
+    top_p: float = Field(1.0, gt=0, le=1)
+    max_new_tokens: int = Field(8, ge=1)
+    benchmarks: list[Literal["heldout", "gsm8k", "math-500", "aime-2024"]] = Field(default_factory=lambda: ["heldout"])
+    backend: Literal["auto", "transformers", "vllm"] = "auto"
+
+
+class LaunchSpec(_Strict):
+    """How the run is launched: processes, machines and the shared accelerate config it needs."""
+
+    accelerate_config: str | None = Field(None, description="file name in baselines/accelerate/")
+    num_processes: int = Field(1, ge=1, description="processes per machine")
+    num_machines: int = Field(1, ge=1)
+    vllm_server: bool = Field(False, description="start `trl vllm-serve` on a separate node (multinode)")
+
+
+class Recipe(_Strict):
+    """One preset of one algorithm: everything needed to run it, and which papers it reproduces."""
+
+    papers: list[RecipeId] = Field(min_length=1, description="ids of the paper records this recipe reproduces")
+    algorithm: RecipeId
+    preset: str
+    description: Text
+    trainer: str
+    model: ModelSpec
+    task: TaskSpec
+    rewards: list[RewardSpec] = Field(min_length=1)
+    global_batch_size: int = Field(ge=1, description="completions (pairs for DPO) per optimizer step, all processes")
+    defining: dict[str, Setting] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
+    preferences: PreferenceSpec | None = None
+    eval: EvalSpec = Field(default_factory=EvalSpec)
+    launch: LaunchSpec = Field(default_factory=LaunchSpec)
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        if value not in PRESETS:
+            raise ValueError(f"must be one of {', '.join(PRESETS)}")
+        return value
+
+    @field_validator("trainer")
+    @classmethod
+    def _known_trainer(cls, value: str) -> str:
+        if value not in TRAINERS:
+            raise ValueError(f"must be one of {', '.join(TRAINERS)} (unknown trainer '{value}')")
+        return value
+
+    def trainer_config(self) -> dict[str, Any]:
+        """The trainer config fields: `config` plus the value of every `defining` setting."""
+        return {**self.config, **{key: setting.value for key, setting in self.defining.items()}}
+
+    def per_step_batch(self) -> int:
+        """Completions per optimizer step implied by the config and the launch (compare to global_batch_size)."""
+        values = self.trainer_config()
+        if "batch_size" in values:  # rollout trainers (PPO, REINFORCE++) count prompts × generations
+            return int(values["batch_size"]) * int(values.get("num_generations", 1))
+        per_device = int(values.get("per_device_train_batch_size", 8))
+        accumulation = int(values.get("gradient_accumulation_steps", 1))
+        return per_device * accumulation * self.launch.num_processes * self.launch.num_machines
+
+
+class RecipeFile(BaseModel):
+    """A recipe as read: the model, where it came from, and the line of each field."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    recipe: Recipe
+    name: str
+    path: Path
+    loaded: Loaded
+
+    def line(self, *path: str | int) -> int:
+        return self.loaded.line_of(tuple(path))
+
+    def problem(self, field: tuple[str | int, ...], rule: str, message: str, hint: str = "") -> Problem:
+        return Problem(self.name, self.line(*field), dotted(field), rule, message, hint)
+
+
+def recipes_dir(root: Path | None = None) -> Path:
+    """baselines/recipes of the project at root (default: the nearest project folder)."""
+    from ..project import find_project
+
+    return (root / "baselines" / "recipes") if root else find_project().recipes
+
+
+def recipe_path(algorithm: str, preset: str, recipes: Path) -> Path:
+    """The file of algorithm/preset; DataError with a suggestion when either is unknown."""
+    algorithms = sorted(p.name for p in recipes.iterdir() if p.is_dir()) if recipes.is_dir() else []
+    if algorithm not in algorithms:
+        close = difflib.get_close_matches(algorithm, algorithms, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(algorithms)
+        raise DataError(
+            [
+                Problem(
+                    relative(recipes),
+                    0,
+                    "algorithm",
+                    "unknown-algorithm",
+                    f"no algorithm '{algorithm}' in baselines/recipes/",
+                    hint,
+                )
+            ]
+        )
+    path = recipes / algorithm / f"{preset}.yaml"
+    if not path.is_file():
+        presets = sorted(p.stem for p in (recipes / algorithm).glob("*.yaml"))
+        raise DataError(
+            [
+                Problem(
+                    relative(path),
+                    0,
+                    "preset",
+                    "unknown-preset",
+                    f"no preset '{preset}' for {algorithm}",
+                    "known: " + ", ".join(presets),
+                )
+            ]
+        )
+    return path
+
+
+def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
+    """'config.learning_rate=1e-4' -> (('config', 'learning_rate'), 0.0001); values are YAML scalars or lists.
+
+    A bare key (no dot) means a trainer config field: it replaces a `defining` setting's value when one has
+    that name, else it goes into `config`.
+    """
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise DataError(
+            [
+                Problem(
+                    "command line",
+                    0,
+                    text,
+                    "override-syntax",
+                    "overrides are key=value",
+                    "e.g. max_steps=3 or task.train_size=64",
+                )
+            ]
+        )
+    try:
+        value = yaml.load(raw, Loader=_LOADER) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return tuple(key.strip().split(".")), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """A copy of the raw recipe mapping with each key=value override set."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for text in overrides:
+        path, value = parse_override(text)
+        if len(path) == 1:
+            defining = out.get("defining") or {}
+            if isinstance(defining, dict) and isinstance(defining.get(path[0]), dict):
+                path = ("defining", path[0], "value")
+            else:
+                path = ("config", path[0])
+        node = out
+        for part in path[:-1]:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        node[path[-1]] = value
+    return out
+
+
+def _consistency(file: RecipeFile, stem: str | None, folder: str | None) -> list[Problem]:
+    rec = file.recipe
+    out = []
+    if folder is not None and rec.algorithm != folder:
+        out.append(
+            file.problem(
+                ("algorithm",), "recipe-algorithm", f"algorithm '{rec.algorithm}' does not match its folder '{folder}'"
+            )
+        )
+    if stem is not None and rec.preset != stem:
+        out.append(
+            file.problem(
+                ("preset",), "recipe-preset", f"preset '{rec.preset}' does not match the file name '{stem}.yaml'"
+            )
+        )
+    for key in sorted(set(rec.defining) & set(rec.config)):
+        out.append(
+            file.problem(
+                ("config", key),
+                "recipe-duplicate-setting",
+                f"'{key}' is set in both defining and config",
+                "keep it in defining",
+            )
+        )
+    implied = rec.per_step_batch()
+    if implied != rec.global_batch_size:
+        out.append(
+            file.problem(
+                ("global_batch_size",),
+                "recipe-batch",
+                f"is {rec.global_batch_size} but config and launch give {implied} per step",
+                "per_device_train_batch_size × gradient_accumulation_steps × processes × machines",
+            )
+        )
+    if rec.preferences is not None and TRAINERS[rec.trainer].needs_pairs is False:
+        out.append(
+            file.problem(
+                ("preferences",), "recipe-preferences", f"trainer '{rec.trainer}' does not use preference pairs"
+            )
+        )
+    if TRAINERS[rec.trainer].needs_pairs and rec.preferences is None:
+        out.append(
+            file.problem(("trainer",), "recipe-preferences", f"trainer '{rec.trainer}' needs a preferences section")
+        )
+    return out
+
+
+def _recipe_problems(exc: ValidationError, name: str, loaded: Loaded) -> list[Problem]:
+    """pydantic errors as problems, with recipe field names in the 'did you mean' hints."""
+    out = []
+    for problem in pydantic_problems(exc, name, loaded):
+        if problem.rule == "schema-extra-forbidden":
+            parts = problem.field.split(".")
+            known = _known_fields(parts[:-1])
+            close = difflib.get_close_matches(parts[-1], known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(known)
+            problem = Problem(problem.file, problem.line, problem.field, problem.rule, problem.message, hint)
+        out.append(problem)
+    return out
+
+
+def _known_fields(parents: list[str]) -> list[str]:
+    model: type[BaseModel] = Recipe
+    for part in parents:
+        part = part.split("[")[0]
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        nested = [a for a in nested if issubclass(a, BaseModel)]
+        if not nested:
+            return list(Recipe.model_fields)
+        model = nested[0]
+    return list(model.model_fields)
+
+
+def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list[str] | None = None) -> RecipeFile:
+    """Parse and check a recipe from YAML text; raise DataError listing every problem found."""
+    try:
+        loaded = load_text(text, name)  # refuses aliases and unsafe tags, keeps line numbers
+    except YamlProblem as exc:
+        raise DataError([exc.problem]) from None
+    data = yaml.load(text, Loader=_LOADER)  # same document again, now with floats kept as floats
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else type(data).__name__
+        raise DataError([Problem(name, 1, "", "recipe-shape", f"a recipe must be a mapping of fields, got {got}")])
+    data = apply_overrides(data, overrides or [])
+    try:
+        recipe = Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise DataError(_recipe_problems(exc, name, loaded)) from None
+    file = RecipeFile(recipe=recipe, name=name, path=path or Path(name), loaded=Loaded(data, loaded.lines))
+    stem = path.stem if path else None
+    folder = path.parent.name if path and path.parent.parent.name == "recipes" else None
+    problems = _consistency(file, stem, folder)
+    if problems:
+        raise DataError(problems)
+    return file
+
+
+def load_recipe(path: Path, overrides: list[str] | None = None, root: Path | None = None) -> RecipeFile:
+    """Read baselines/recipes/<algorithm>/<preset>.yaml (overrides applied); DataError on any problem."""
+    name = relative(path, root)
+    if not path.is_file():
+        raise DataError([Problem(name, 0, "", "recipe-missing", "no such recipe file")])
+    try:
+        text = decode(path.read_bytes(), name)
+    except YamlProblem as exc:
+        raise DataError([exc.problem]) from None
+    return parse_recipe(text, name, path, overrides)
+
+
+def all_recipes(recipes: Path) -> list[Path]:
+    """Every recipe file, sorted by algorithm then preset order."""
+    order = {preset: i for i, preset in enumerate(PRESETS)}
+    paths = [p for folder in sorted(recipes.iterdir()) if folder.is_dir() for p in folder.glob("*.yaml")]
+    return sorted(paths, key=lambda p: (p.parent.name, order.get(p.stem, len(order)), p.stem))

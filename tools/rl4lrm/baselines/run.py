@@ -1,0 +1,199 @@
+"""Run one recipe end to end; also the module entry for multi-GPU launches:
+
+    accelerate launch --config_file baselines/accelerate/<cfg>.yaml -m rl4lrm.baselines.run \
+        --recipe baselines/recipes/<algorithm>/<preset>.yaml [--output-dir DIR] [key=value ...]
+
+Order matters: the recipe is parsed and its trainer config built (all checks) before any model is loaded.
+A run resumes from the last ``checkpoint-<step>`` in its output folder. It writes metrics.jsonl/.csv,
+reward.png, eval_before.json and summary.json (held-out accuracy before/after, seconds) there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..formatting import write_atomic
+from ..problems import DataError, render
+from .recipe import RecipeFile, load_recipe
+
+ENV = {"HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def quiet_environment() -> None:
+    """Offline hub, no TRL experimental banner, no tokenizer threads fighting the trainer (set if unset)."""
+    for key, value in ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def last_checkpoint(folder: Path) -> Path | None:
+    """The checkpoint-<step> folder with the highest step, or None."""
+    steps = [(int(p.name.split("-")[1]), p) for p in folder.glob("checkpoint-*") if p.name.split("-")[1].isdigit()]
+    return max(steps)[1] if steps else None
+
+
+def _main_process() -> bool:
+    from accelerate import PartialState
+
+    return PartialState().is_main_process
+
+
+def _wait_for_everyone() -> None:
+    from accelerate import PartialState
+
+    PartialState().wait_for_everyone()
+
+
+def _world_size() -> int:
+    from accelerate import PartialState
+
+    return PartialState().num_processes
+
+
+def run_recipe(
+    file: RecipeFile, output_dir: Path, callbacks: list[Any] | None = None, resume: bool = True, evaluate: bool = True
+) -> dict[str, Any]:
+    """Train one recipe; returns the summary also written to output_dir/summary.json.
+
+    callbacks are extra transformers TrainerCallbacks (tests use one to interrupt a run). With resume, a run
+    whose folder holds checkpoints continues from the last one; otherwise old metrics are discarded.
+    """
+    quiet_environment()
+    from .evaluate import evaluate_model, use_vllm
+    from .job import Job
+    from .metrics import MetricsLog, metrics_callback, plot_rewards
+    from .models import TINY, load_policy
+    from .registry import TRAINERS, resolve
+    from .rewards import build_rewards
+    from .tasks import load_task
+    from .trainers import build_config
+
+    recipe = file.recipe
+    funcs, weights = build_rewards(recipe.rewards)
+    config = build_config(file, str(output_dir), weights)
+    train_rows, eval_rows = load_task(recipe.task)
+    checkpoint = last_checkpoint(output_dir) if resume else None
+    seed = int(getattr(config, "seed", 0))
+
+    from transformers import set_seed
+
+    set_seed(seed)
+    main = _main_process()
+    in_process_eval = evaluate and _world_size() == 1 and not use_vllm(recipe.eval)
+    metrics = MetricsLog(output_dir)
+    before_path = output_dir / "eval_before.json"
+    initial = output_dir / "initial"
+    if checkpoint is None:
+        model, tokenizer = load_policy(
+            recipe.model.name,
+            recipe.model.dtype,
+            recipe.model.tiny.model_dump() if recipe.model.tiny else None,
+            seed=seed,
+        )
+        local_start = recipe.model.name == TINY or recipe.model.warmup_sft_steps > 0
+        if local_start:
+            from .warmup import warm_up
+
+            warm_up(
+                model,
+                tokenizer,
+                train_rows,
+                recipe.model.warmup_sft_steps,
+                recipe.model.warmup_learning_rate,
+                seed=seed,
+            )
+            if main:  # the starting policy on disk: trainers load their reference model from its path
+                model.save_pretrained(initial)
+                tokenizer.save_pretrained(initial)
+        before = evaluate_model(model, tokenizer, eval_rows, recipe.eval, seed=seed) if in_process_eval else {}
+        if main:
+            metrics.jsonl.unlink(missing_ok=True)
+            write_atomic(before_path, json.dumps(before, indent=2) + "\n")
+        if local_start:
+            _wait_for_everyone()
+            model, tokenizer = load_policy(str(initial), recipe.model.dtype)
+    else:
+        start = initial if initial.is_dir() else recipe.model.name
+        model, tokenizer = load_policy(str(start), recipe.model.dtype)
+        before = json.loads(before_path.read_text()) if before_path.is_file() else {}
+        if main:
+            metrics.truncate(int(checkpoint.name.split("-")[1]))
+
+    job = Job(
+        file=file,
+        config=config,
+        model=model,
+        tokenizer=tokenizer,
+        train_rows=train_rows,
+        eval_rows=eval_rows,
+        reward_funcs=funcs,
+        reward_weights=weights,
+        output_dir=output_dir,
+        metrics=metrics,
+        callbacks=[metrics_callback(metrics), *(callbacks or [])],
+    )
+    trainer = resolve(TRAINERS[recipe.trainer].build)(job)  # type: ignore[operator]
+    started = time.perf_counter()
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    seconds = time.perf_counter() - started
+    state = getattr(trainer, "state", None)
+    steps = int(getattr(state, "global_step", 0) or getattr(trainer, "step", 0))
+    if hasattr(trainer, "save_model"):
+        trainer.save_model(str(output_dir / "final"))
+    elif main:
+        model.save_pretrained(output_dir / "final")
+    if main:
+        tokenizer.save_pretrained(output_dir / "final")
+    after = evaluate_model(model, tokenizer, eval_rows, recipe.eval, seed=seed) if in_process_eval else {}
+    summary: dict[str, Any] = {
+        "recipe": file.name,
+        "algorithm": recipe.algorithm,
+        "preset": recipe.preset,
+        "resumed_from": checkpoint.name if checkpoint else None,
+        "steps": steps,
+        "train_seconds": round(seconds, 3),
+        "before": before,
+        "after": after,
+    }
+    if main:
+        rows = metrics.rows()
+        if rows:
+            metrics.write_csv()
+            last = rows[-1]
+            summary["last"] = {k: last[k] for k in ("step", "reward", "accuracy", "kl", "entropy") if k in last}
+        plot = plot_rewards(rows, output_dir / "reward.png", f"{recipe.algorithm} {recipe.preset}")
+        summary["plot"] = plot.name if plot else None
+        write_atomic(output_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def default_output_dir(file: RecipeFile) -> Path:
+    """runs/<algorithm>/<preset> under the working directory."""
+    return Path("runs") / file.recipe.algorithm / file.recipe.preset
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry for `python -m rl4lrm.baselines.run` / `accelerate launch -m rl4lrm.baselines.run`."""
+    parser = argparse.ArgumentParser(prog="python -m rl4lrm.baselines.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--recipe", type=Path, required=True, help="a baselines/recipes/<algorithm>/<preset>.yaml")
+    parser.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
+    parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+    parser.add_argument("overrides", nargs="*", metavar="key=value", help="recipe overrides, e.g. max_steps=3")
+    args = parser.parse_args(argv)
+    try:
+        file = load_recipe(args.recipe, args.overrides)
+        summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=not args.fresh)
+    except DataError as exc:
+        print(render(exc.problems, "text"), file=sys.stderr)
+        return 2
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
