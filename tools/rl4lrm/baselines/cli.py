@@ -83,17 +83,32 @@ def _list(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace, recipes: Path) -> int:
-    from .recipe import all_recipes, load_recipe
+def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
+    """Every problem of the given recipes (fields, trainer config, launch) and of the shared accelerate configs."""
+    from .launch import check_accelerate_config, check_launch
+    from .recipe import load_recipe
     from .trainers import build_config
 
-    paths = args.recipes or all_recipes(recipes)
+    root = baselines.parent
     problems: list[Problem] = []
+    for config in sorted((baselines / "accelerate").glob("*.yaml")):
+        problems.extend(check_accelerate_config(config, root))
     for path in paths:
         try:
-            build_config(load_recipe(path), "runs/check")
+            file = load_recipe(path, root=root)
+            build_config(file, "runs/check", check_only=True)
         except DataError as exc:
             problems.extend(exc.problems)
+            continue
+        problems.extend(check_launch(file, baselines / "accelerate"))
+    return problems
+
+
+def _check(args: argparse.Namespace, recipes: Path) -> int:
+    from .recipe import all_recipes
+
+    paths = args.recipes or all_recipes(recipes)
+    problems = check_recipes(paths, recipes.parent)
     if problems:
         print(render(problems, args.format), file=sys.stderr)
         return 1

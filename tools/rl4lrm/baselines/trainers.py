@@ -71,8 +71,14 @@ def config_values(file: RecipeFile, output_dir: str, reward_weights: list[float]
     return values
 
 
-def build_config(file: RecipeFile, output_dir: str, reward_weights: list[float] | None = None) -> Any:
-    """Instantiate the trainer's config class from the recipe; DataError (file, line, field) on any problem."""
+def build_config(
+    file: RecipeFile, output_dir: str, reward_weights: list[float] | None = None, check_only: bool = False
+) -> Any:
+    """Instantiate the trainer's config class from the recipe; DataError (file, line, field) on any problem.
+
+    check_only: validating a GPU recipe on a machine without one; ``use_cpu`` is forced on so that the
+    config's own device checks (bf16 needs a GPU unless use_cpu) do not fail for want of hardware.
+    """
     import os
     import warnings
 
@@ -80,6 +86,11 @@ def build_config(file: RecipeFile, output_dir: str, reward_weights: list[float] 
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
     values = config_values(file, output_dir, reward_weights)
     cls = config_class(file.recipe.trainer)
+    if check_only and "use_cpu" in {f.name for f in dataclasses.fields(cls)}:
+        import torch
+
+        if not torch.cuda.is_available():
+            values["use_cpu"] = True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
