@@ -99,3 +99,17 @@ def test_invalid_existing_records_stop_the_import(project, sources, cli):
     (project / "papers" / "broken.yaml").write_text("id: broken\nkind: paper\n")
     code, _, err = cli("import", "awesome", str(sources["readme"]))
     assert code == 1 and "papers/broken.yaml" in err and "fix the records" in err
+
+
+def test_undated_entries_merge_into_a_dated_one_later_in_the_file(project, cli, tmp_path):
+    bib = tmp_path / "order.bib"
+    bib.write_text(
+        "@misc{undated,\n title={A Work},\n author={Doe, Jane and others}}\n"
+        "@misc{dated,\n title={A work},\n year={2024},\n month=jul}\n"
+    )
+    place = tmp_path / "place.yaml"
+    place.write_text("placements:\n  dated: [frontier]\n")
+    code, out, _ = cli("import", "bibtex", str(bib), "--place", str(place))
+    assert code == 0 and "2 items: created 1, merged 1, unchanged 0, skipped 0" in out
+    text = (project / "papers" / "work-2024.yaml").read_text()
+    assert "date: 2024-07" in text and "Jane Doe" in text and "authors_truncated: true" in text

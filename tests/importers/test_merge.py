@@ -67,7 +67,8 @@ def test_better_values_fill_and_upgrade():
     )
     merged = merge_record(record, cand)
     assert merged.authors == ["Ada Lovelace", "Alan Turing"] and merged.authors_truncated is False
-    assert merged.date == "2025-03" and merged.venue == "ICML 2025" and merged.kind == "survey"
+    assert merged.date == "2025-03" and merged.venue == "ICML 2025"
+    assert merged.kind == "paper", "the kind stays what the first source said"
     assert merged.name == "AW" and merged.links.code == "https://github.com/a/b" and merged.bibtex_key == "ada2025"
     assert merged.taxonomy == ["reward/dense", "reward/shaping"]
     assert merged.summary == "Kept as written." and merged.title == "A Work: On Things"
@@ -119,3 +120,29 @@ def test_merger_counts_and_placements(tmp_path):
     assert nowhere.status == "unplaced" and undated.status == "skipped" and "no date" in undated.reason
     assert (tmp_path / "sft-or-rl-2025.yaml").read_text().count("problems/rl-vs-sft") == 1
     assert merger.counts() == {"created": 2, "unchanged": 1, "unplaced": 1, "skipped": 1}
+
+
+def test_hand_placements_name_kinds_ids_and_same_work_under_another_title(tmp_path):
+    known = _record(id="vineppo-2024", title="VinePPO: Refining Credit Assignment", date="2024-10")
+    placements = Placements(
+        {
+            "VINEPPO: UNLOCKING RL POTENTIAL": Placement((), same_as="vineppo-2024"),
+            "2501.03262": Placement(("optimizer/critic-free",), kind="survey", id="reinforce-pp-2025"),
+            "ghost2020": Placement((), same_as="no-such-record"),
+            "taken2021": Placement(("frontier",), id="vineppo-2024"),
+        }
+    )
+    merger = Merger(RecordStore(tmp_path, [known]), placements, today=dt.date(2025, 9, 1))
+    same = merger.apply(_cand(title="Vineppo: unlocking RL potential", name="VinePPO", nodes=["reward/dense"]))
+    new = merger.apply(_cand(title="REINFORCE++", date="2025-01", links={"arxiv": "2501.03262"}))
+    ghost = merger.apply(_cand(title="Ghost", date="2020", bibtex_key="ghost2020"))
+    taken = merger.apply(_cand(title="Taken", date="2021", bibtex_key="taken2021"))
+    assert (same.status, same.record_id) == ("merged", "vineppo-2024")
+    assert merger.store.by_id["vineppo-2024"].taxonomy == ["reward/dense"] and merger.store.by_id["vineppo-2024"].name
+    assert (new.status, new.record_id, new.placed_by) == ("created", "reinforce-pp-2025", "hand")
+    assert merger.store.by_id["reinforce-pp-2025"].kind == "survey"
+    assert ghost.status == "skipped" and "no-such-record" in ghost.reason
+    assert taken.status == "skipped" and "is taken" in taken.reason
+    kinded = Merger(merger.store, Placements({"2501.03262": Placement((), kind="paper")}))
+    assert kinded.apply(_cand(title="REINFORCE++", links={"arxiv": "2501.03262"})).status == "merged"
+    assert merger.store.by_id["reinforce-pp-2025"].kind == "paper", "a hand kind overrides the record's kind"

@@ -86,6 +86,18 @@ def _venue(fields: dict[str, str], arxiv: str | None) -> str | None:
     return "arXiv" if arxiv else None
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _date(year: str, month: str) -> str | None:
+    """YYYY or YYYY-MM from BibTeX year and month ('7', 'jul', 'July')."""
+    year, month = year.strip(), month.strip().lower()
+    if not re.fullmatch(r"\d{4}", year):
+        return None
+    number = int(month) if month.isdigit() else (_MONTHS.index(month[:3]) + 1 if month[:3] in _MONTHS else 0)
+    return f"{year}-{number:02d}" if 1 <= number <= 12 else year
+
+
 def _urls(fields: dict[str, str]) -> list[str]:
     out = []
     for key in ("url", "howpublished", "note"):
@@ -110,8 +122,7 @@ def candidate(entry: Entry, name: str, hint: tuple[tuple[str, ...], str | None])
     links: dict[str, str] = {"arxiv": arxiv} if arxiv else {}
     for url in _urls(fields):
         add_link(links, url)
-    year = fields.get("year", "").strip()
-    date = date_from_arxiv(arxiv) or (year if re.fullmatch(r"\d{4}", year) else None)
+    date = date_from_arxiv(arxiv) or _date(fields.get("year", ""), fields.get("month", ""))
     names, truncated = authors(fields.get("author", ""))
     hint_nodes, hint_kind = hint
     return Candidate(

@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         print(render(exc.problems, "text"), file=sys.stderr)
         return 1
     merger = Merger(RecordStore(project.papers, existing.records), placements, write=not args.dry_run)
-    for cand in candidates:
+    # Undated candidates last: they can still merge into a record a dated entry of the same file creates.
+    for cand in sorted(candidates, key=lambda c: c.date is None):
         merger.apply(cand)
     print(report(args.file.name, merger.outcomes, problems, args.dry_run))
     return 0

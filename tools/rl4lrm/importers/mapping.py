@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..identity import normalize_title
 from ..problems import DataError, Problem, relative
 from ..safeyaml import YamlProblem, load_file
+from ..schema import RECORD_ID
 from ..taxonomy import Taxonomy
 
 DATA = Path(__file__).parent / "data"
@@ -22,10 +24,14 @@ def heading_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a section (or one work) goes: taxonomy nodes, and the kind of work when it is implied."""
+    """Where a section (or one work) goes: taxonomy nodes and the kind of work when it is implied. For one work
+    also: `same_as`, the record it is (when its title differs too much to match), and `id`, the id to give the
+    record if the import creates it."""
 
     nodes: tuple[str, ...]
     kind: str | None = None
+    same_as: str | None = None
+    id: str | None = None
 
 
 @dataclass
@@ -45,26 +51,27 @@ class SectionMap:
 
 @dataclass
 class Placements:
-    """Hand placements of single works, by arXiv id, BibTeX key or record id."""
+    """Hand placements of single works, by arXiv id, BibTeX key, record id or title (any key with a space)."""
 
     by_key: dict[str, Placement] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)
 
-    def lookup(self, *keys: str | None) -> Placement | None:
-        for key in keys:
+    def __post_init__(self) -> None:
+        self.by_title = {normalize_title(k): v for k, v in self.by_key.items() if " " in k}
+
+    def lookup(self, arxiv: str | None, bibtex_key: str | None, record_id: str | None, title: str) -> Placement | None:
+        for key in (arxiv, bibtex_key, record_id):
             if key and key in self.by_key:
-                self.used.add(key)
                 return self.by_key[key]
-        return None
+        return self.by_title.get(normalize_title(title))
 
 
 def _placement(
     value: object, where: tuple[str, int], field_name: str, tax: Taxonomy
 ) -> tuple[Placement, list[Problem]]:
     name, line = where
-    nodes, kind = value, None
+    nodes, kind, same_as, rid = value, None, None, None
     if isinstance(value, dict):
-        unknown = set(value) - {"nodes", "kind"}
+        unknown = set(value) - {"nodes", "kind", "same_as", "id"}
         if unknown:
             return Placement(()), [
                 Problem(
@@ -73,10 +80,10 @@ def _placement(
                     field_name,
                     "import-map",
                     f"unknown key '{sorted(unknown)[0]}'",
-                    "use 'nodes' and 'kind'",
+                    "use 'nodes', 'kind', 'same_as' and 'id'",
                 )
             ]
-        nodes, kind = value.get("nodes", []), value.get("kind")
+        nodes, kind, same_as, rid = value.get("nodes", []), value.get("kind"), value.get("same_as"), value.get("id")
     if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
         return Placement(()), [Problem(name, line, field_name, "import-map", "nodes must be a list of node ids")]
     problems = []
@@ -91,7 +98,10 @@ def _placement(
                 name, line, field_name, "unknown-kind", f"unknown kind '{kind}'", "allowed: " + ", ".join(tax.kinds)
             )
         )
-    return Placement(tuple(nodes), kind), problems
+    for key, given in (("same_as", same_as), ("id", rid)):
+        if given is not None and not (isinstance(given, str) and re.match(RECORD_ID, given)):
+            problems.append(Problem(name, line, f"{field_name}.{key}", "import-map", f"{key} must be a record id"))
+    return Placement(tuple(nodes), kind, same_as, rid), problems
 
 
 def _read_mapping(path: Path, top: str, tax: Taxonomy) -> list[tuple[str, Placement]]:
@@ -121,5 +131,5 @@ def load_section_map(path: Path, tax: Taxonomy) -> SectionMap:
 
 
 def load_placements(path: Path, tax: Taxonomy) -> Placements:
-    """Read a `placements:` file (key: [nodes] or key: {nodes: [...], kind: ...})."""
+    """Read a `placements:` file: key: [nodes], or key: {nodes: [...], kind: ..., same_as: record-id, id: new-id}."""
     return Placements(dict(_read_mapping(path, "placements", tax)))

@@ -1,10 +1,12 @@
 """The one merge rule every source uses: find the record a candidate is, then improve it, never worsen it.
 
-A candidate matches a record by arXiv id, then by normalised title, where a title also counts with the
-short name in front (`TRL` + `Transformer ...` matches `TRL: Transformer ...`). Merging fills empty fields, prefers a
-complete author list over a truncated one and a more precise date over a less precise one, upgrades a generic
-venue ('arXiv') or kind ('paper'), adds taxonomy nodes and never removes any, and never touches `summary`,
-`abstract`, `baselines`, `added`, `id` or `title`. Applying the same candidate twice changes nothing.
+A candidate matches a record by arXiv id, then by normalised title (spaces ignored, so 'fine-tuning' is
+'finetuning'), where a title also counts with the short name in front ('TRL' + 'Transformer ...' matches
+'TRL: Transformer ...'). Merging fills empty fields, prefers a complete author list over a truncated one and a
+more precise date over a less precise one, upgrades a generic venue ('arXiv'), adds taxonomy nodes and never
+removes any, and never touches `summary`, `abstract`, `baselines`, `added`, `id` or `title`. The kind stays what
+the record's first source said (a paper listed under a dataset section later is still a paper) unless a hand
+placement names one. Applying the same candidate twice changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..formatting import save_record
 from ..identity import make_record_id, normalize_title
 from ..schema import Record
 from .candidate import Candidate
-from .mapping import Placements
+from .mapping import Placement, Placements
 
 GENERIC_VENUE = "arXiv"
 GENERIC_KIND = "paper"
@@ -51,8 +53,6 @@ def merge_record(record: Record, cand: Candidate) -> Record:
         if not data["links"].get(key):
             data["links"][key] = value
     data["taxonomy"] = record.taxonomy + [n for n in dict.fromkeys(cand.nodes) if n not in record.taxonomy]
-    if cand.kind and record.kind == GENERIC_KIND:
-        data["kind"] = cand.kind
     if not data["bibtex_key"] and cand.bibtex_key:
         data["bibtex_key"] = cand.bibtex_key
     merged = Record.model_validate(data)
@@ -123,32 +123,45 @@ class Merger:
         existing = self.store.find(cand)
         year = (cand.date or "")[:4]
         rid = existing.id if existing else (self.store.new_id(cand, year) if year else None)
-        hand = self.placements.lookup(cand.arxiv, cand.bibtex_key, rid)
-        hand_nodes = list(hand.nodes) if hand else []
-        if hand and hand.kind:
-            cand.kind = hand.kind
+        hand = self.placements.lookup(cand.arxiv, cand.bibtex_key, rid, cand.title)
+        if existing is None and hand and hand.same_as:
+            existing = self.store.by_id.get(hand.same_as)
+            if existing is None:
+                return Outcome("skipped", cand.where, None, f"same_as names no record '{hand.same_as}'")
         if existing is not None:
-            cand.nodes = list(dict.fromkeys(cand.nodes + hand_nodes))
-            try:
-                merged = merge_record(existing, cand)
-            except ValidationError as exc:
-                return Outcome("skipped", cand.where, existing.id, _first_error(exc))
-            if merged is existing:
-                return Outcome("unchanged", cand.where, existing.id)
-            self.store.put(merged, self.write)
-            return Outcome("merged", cand.where, existing.id)
-        if rid is None:
+            return self._merge(existing, cand, hand)
+        if hand and hand.id:
+            if hand.id in self.store.by_id:
+                return Outcome("skipped", cand.where, None, f"id '{hand.id}' is taken by another work")
+            rid = hand.id
+        if not cand.date or rid is None:
             return Outcome("skipped", cand.where, None, "no date: give a date, an arXiv link or a year")
+        return self._create(rid, cand, hand)
+
+    def _merge(self, existing: Record, cand: Candidate, hand: Placement | None) -> Outcome:
+        cand.nodes = list(dict.fromkeys(cand.nodes + list(hand.nodes if hand else ())))
+        try:
+            merged = merge_record(existing, cand)
+            if hand and hand.kind and merged.kind != hand.kind:
+                merged = merged.model_copy(update={"kind": hand.kind})
+        except ValidationError as exc:
+            return Outcome("skipped", cand.where, existing.id, _first_error(exc))
+        if merged is existing:
+            return Outcome("unchanged", cand.where, existing.id)
+        self.store.put(merged, self.write)
+        return Outcome("merged", cand.where, existing.id)
+
+    def _create(self, rid: str, cand: Candidate, hand: Placement | None) -> Outcome:
         nodes, placed_by = cand.nodes, "section"
-        if hand_nodes:
-            nodes, placed_by = list(dict.fromkeys(nodes + hand_nodes)), placed_by if nodes else "hand"
+        if hand and hand.nodes:
+            nodes, placed_by = list(dict.fromkeys(nodes + list(hand.nodes))), placed_by if nodes else "hand"
         elif not nodes:
             nodes, placed_by = cand.hint_nodes, "hint"
         if not nodes:
             return Outcome("unplaced", cand.where, None, f"no taxonomy node for '{cand.title}'")
         data = {
             "id": rid,
-            "kind": cand.kind or GENERIC_KIND,
+            "kind": (hand.kind if hand else None) or cand.kind or GENERIC_KIND,
             "title": cand.title,
             "name": cand.name,
             "authors": cand.authors,
@@ -172,9 +185,10 @@ class Merger:
 
 
 def _title_keys(title: str, name: str | None) -> list[str]:
-    keys = [normalize_title(title)]
-    if name and not keys[0].startswith(normalize_title(name) + " "):
-        keys.append(normalize_title(f"{name}: {title}"))
+    """Normalised title without spaces ('fine-tuning' = 'finetuning'), also with the short name in front."""
+    keys = [normalize_title(title).replace(" ", "")]
+    if name and not keys[0].startswith(normalize_title(name).replace(" ", "")):
+        keys.append(normalize_title(f"{name}: {title}").replace(" ", ""))
     return [k for k in keys if k]
 
 
