@@ -100,7 +100,7 @@ def add(args: argparse.Namespace, project: Project, client: ArxivClient | None =
         raise Refused(f"a record with the same title is already in the base: {same.name} ('{same.record.title}')")  # type: ignore[union-attr]
 
     interactive = sys.stdin.isatty() and not args.yes
-    tags = args.tag or _choose_tags(entry, tax, interactive, args.yes)
+    tags = list(dict.fromkeys(args.tag)) or _choose_tags(entry, tax, interactive, args.yes)
     taken = {p.stem for p in record_paths(project.papers)}
     keys = {f.record.bibtex_key for f in files if f.record.bibtex_key}  # type: ignore[union-attr]
     record = _build(entry, args, tags, taken, keys)
@@ -129,13 +129,14 @@ def _check_tags(tags: list[str], tax: Taxonomy) -> None:
 
 def _same_title(title: str, files: list[RecordFile]) -> RecordFile | None:
     wanted = normalize_title(title)
-    matcher = difflib.SequenceMatcher(a=wanted, autojunk=False)
+    matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)  # b is the side it indexes once
     for file in files:
         other = normalize_title(file.record.title)  # type: ignore[union-attr]
         if other == wanted:
             return file
-        matcher.set_seq2(other)
-        if matcher.real_quick_ratio() >= NEAR_SAME_TITLE and matcher.ratio() >= NEAR_SAME_TITLE:
+        matcher.set_seq1(other)
+        quick = matcher.real_quick_ratio() >= NEAR_SAME_TITLE and matcher.quick_ratio() >= NEAR_SAME_TITLE
+        if quick and matcher.ratio() >= NEAR_SAME_TITLE:
             return file
     return None
 

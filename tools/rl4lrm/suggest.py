@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .formatting import write_atomic
 from .project import find_project
+from .records import read_record
 from .schema import NODE_ID
 
 # Labels of .github/ISSUE_TEMPLATE/suggest-paper.yml, as GitHub renders them into "### <label>" headings.
@@ -141,8 +142,6 @@ def prepare(body: str, issue: int, out: Path, timeout: float = 300.0) -> int:
     record = f"papers/{new[0]}"
     (out / "papers").mkdir(exist_ok=True)
     shutil.copyfile(project.root / record, out / record)
-    from .records import read_record
-
     rec = read_record(project.root / record, project.root)[0].record
     title = rec.title if rec else new[0]
     write_atomic(out / "record.txt", record + "\n")
