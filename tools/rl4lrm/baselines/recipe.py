@@ -8,6 +8,7 @@ imports only pydantic and PyYAML; the trainer's config class is checked later by
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +21,15 @@ from ..safeyaml import Loaded, YamlProblem, decode, dotted, load_text
 from ..schema import RecipeId, Text
 from .registry import PRESETS, TRAINERS
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader that also reads 1e-4 as a float (YAML 1.1 wants 1.0e-4; people write 1e-4)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
+_LOADER = _Loader
 
 
 class _Strict(BaseModel):

@@ -1,0 +1,78 @@
+"""Every recipe builds the installed TRL config class; accelerate/DeepSpeed configs pass accelerate's checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rl4lrm.baselines.cli import check_recipes
+from rl4lrm.baselines.launch import check_accelerate_config, check_launch, launch_command
+from rl4lrm.baselines.recipe import all_recipes, load_recipe
+from rl4lrm.baselines.trainers import build_config
+from rl4lrm.problems import DataError
+
+from .helpers import write_recipe
+
+
+def test_every_recipe_builds_its_trainer_config_and_launch(recipes: Path) -> None:
+    paths = all_recipes(recipes)
+    assert len(paths) >= 32
+    assert check_recipes(paths, recipes.parent) == []
+
+
+def test_gpu_presets_keep_their_algorithm_settings(recipes: Path) -> None:
+    config = build_config(load_recipe(recipes / "gspo" / "8xgpu.yaml"), "out", check_only=True)
+    assert (config.importance_sampling_level, config.epsilon, config.epsilon_high) == ("sequence", 3e-4, 4e-4)
+    config = build_config(load_recipe(recipes / "dr-grpo" / "1xgpu.yaml"), "out", check_only=True)
+    assert (config.loss_type, config.scale_rewards, config.use_vllm) == ("dr_grpo", "none", True)
+    config = build_config(load_recipe(recipes / "dapo" / "multinode.yaml"), "out", check_only=True)
+    assert (config.epsilon_high, config.mask_truncated_completions, config.vllm_mode) == (0.28, True, "server")
+
+
+def _bad_config(tmp_path: Path, recipes: Path, old: str, new: str) -> list:
+    text = (recipes / "grpo" / "cpu-smoke.yaml").read_text(encoding="utf-8").replace(old, new)
+    path = write_recipe(tmp_path, "grpo", "cpu-smoke", text)
+    with pytest.raises(DataError) as info:
+        build_config(load_recipe(path), str(tmp_path / "out"))
+    return info.value.problems
+
+
+def test_renamed_trl_field_fails_naming_the_line(tmp_path: Path, recipes: Path) -> None:
+    [problem] = _bad_config(tmp_path, recipes, "  max_completion_length: 2", "  max_completion_len: 2")
+    assert problem.rule == "trainer-config-field" and problem.field == "config.max_completion_len"
+    assert "trl.trainer.grpo_config.GRPOConfig" in problem.message and "max_completion_length" in problem.hint
+    assert problem.line > 1
+
+
+def test_wrong_type_in_config_and_refused_value(tmp_path: Path, recipes: Path) -> None:
+    [problem] = _bad_config(tmp_path, recipes, "  learning_rate: 0.005", "  learning_rate: fast")
+    assert (problem.rule, problem.field) == ("trainer-config-type", "config.learning_rate")
+    [problem] = _bad_config(tmp_path, recipes, "    value: 8\n", "    value: 1\n")
+    assert problem.rule == "trainer-config" and "at least 2 generations" in problem.message
+
+
+def test_accelerate_configs_are_checked(tmp_path: Path, recipes: Path) -> None:
+    for path in sorted((recipes.parent / "accelerate").glob("*.yaml")):
+        assert check_accelerate_config(path) == [], path
+    bad = tmp_path / "bad.yaml"
+    good = (recipes.parent / "accelerate" / "zero3.yaml").read_text(encoding="utf-8")
+    bad.write_text(good.replace("  zero_stage: 3", "  zero_stag: 3").replace("debug: false", "debugg: false"))
+    rules = sorted((p.rule, p.field) for p in check_accelerate_config(bad))
+    assert rules == [("accelerate-deepspeed-key", "deepspeed_config.zero_stag"), ("accelerate-unknown-key", "debugg")]
+
+
+def test_launch_must_agree_with_its_accelerate_config(tmp_path: Path, recipes: Path) -> None:
+    text = (
+        (recipes / "grpo" / "8xgpu.yaml")
+        .read_text(encoding="utf-8")
+        .replace("accelerate_config: zero3.yaml", "accelerate_config: multinode-zero3.yaml")
+    )
+    file = load_recipe(write_recipe(tmp_path, "grpo", "8xgpu", text))
+    rules = {p.rule for p in check_launch(file, recipes.parent / "accelerate")}
+    assert rules == {"launch-machines", "launch-processes"}
+    file = load_recipe(recipes / "grpo" / "8xgpu.yaml")
+    assert launch_command(file, recipes.parents[1]) == (
+        "accelerate launch --config_file baselines/accelerate/zero3.yaml -m rl4lrm.baselines.run "
+        "--recipe baselines/recipes/grpo/8xgpu.yaml"
+    )
