@@ -2,7 +2,8 @@
 
 Each URL gets a HEAD request (GET when the server refuses HEAD), following redirects. A result is
 ``ok``, ``redirected`` (works, but the record should point at the final URL), ``dead`` (HTTP error,
-timeout, connection failure) or ``rate-limited`` (HTTP 429; check again later).
+timeout, connection failure) or ``rate-limited`` (HTTP 429; check again later). A 429 whose Retry-After is
+short is waited out once; a longer one leaves that host alone for the rest of the run.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class HostPacer:
     ):
         self.default, self.overrides, self.clock, self.sleep = default, overrides or {}, clock, sleep
         self._next: dict[str, float] = {}
+        self._blocked: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def interval(self, host: str) -> float:
@@ -87,6 +89,16 @@ class HostPacer:
         """The host asked us to back off (HTTP 429): start nothing there for ``seconds``."""
         with self._lock:
             self._next[host] = max(self._next.get(host, 0.0), self.clock() + seconds)
+
+    def block(self, host: str, seconds: float) -> None:
+        """The host asked for a longer pause than we wait: leave it alone for the rest of the run."""
+        with self._lock:
+            self._blocked[host] = max(self._blocked.get(host, 0.0), self.clock() + seconds)
+
+    def blocked(self, host: str) -> float:
+        """Seconds the host still asked us to stay away (0 when it did not)."""
+        with self._lock:
+            return max(0.0, self._blocked.get(host, 0.0) - self.clock())
 
 
 def _session(concurrency: int) -> requests.Session:
@@ -112,6 +124,14 @@ def check_url(session: requests.Session, url: str, timeout: float, pacer: HostPa
     started = time.monotonic()
     method, waited = "HEAD", False
     while True:
+        if (remaining := pacer.blocked(host)) > 0:
+            return _result(
+                url,
+                started,
+                "rate-limited",
+                reason="not checked: the host asked for a pause",
+                retry_after=round(remaining),
+            )
         pacer.wait(host)
         try:
             response = session.request(method, url, timeout=(timeout, timeout), allow_redirects=True, stream=True)
@@ -130,10 +150,11 @@ def check_url(session: requests.Session, url: str, timeout: float, pacer: HostPa
             continue
         if code == 429:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if not waited and wait is not None and wait <= max_wait:
-                pacer.hold(host, wait)
+            if not waited and (wait is None or wait <= max_wait):
+                pacer.hold(host, max_wait if wait is None else wait)
                 waited = True
                 continue
+            pacer.block(host, max_wait if wait is None else wait)
             return _result(url, started, "rate-limited", code, reason="HTTP 429 Too Many Requests", retry_after=wait)
         if 200 <= code < 300:
             if response.history:
