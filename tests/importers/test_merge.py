@@ -146,3 +146,19 @@ def test_hand_placements_name_kinds_ids_and_same_work_under_another_title(tmp_pa
     kinded = Merger(merger.store, Placements({"2501.03262": Placement((), kind="paper")}))
     assert kinded.apply(_cand(title="REINFORCE++", links={"arxiv": "2501.03262"})).status == "merged"
     assert merger.store.by_id["reinforce-pp-2025"].kind == "paper", "a hand kind overrides the record's kind"
+
+
+def test_entries_naming_the_same_work_by_different_keys_combine():
+    placements = Placements(
+        {
+            "2402.04792": Placement(("optimizer/objective",), id="online-dpo-2024"),
+            "guo2024direct": Placement(("reward/generative",), kind="paper"),
+            "Direct Language Model Alignment": Placement(("frontier",)),
+        }
+    )
+    found = placements.lookup("2402.04792", "guo2024direct", None, "Direct language model alignment")
+    assert found == Placement(
+        ("optimizer/objective", "reward/generative", "frontier"), "paper", None, "online-dpo-2024"
+    )
+    assert placements.lookup(None, "guo2024direct", None, "x") == Placement(("reward/generative",), "paper")
+    assert placements.lookup(None, None, None, "nothing") is None

@@ -59,10 +59,17 @@ class Placements:
         self.by_title = {normalize_title(k): v for k, v in self.by_key.items() if " " in k}
 
     def lookup(self, arxiv: str | None, bibtex_key: str | None, record_id: str | None, title: str) -> Placement | None:
-        for key in (arxiv, bibtex_key, record_id):
-            if key and key in self.by_key:
-                return self.by_key[key]
-        return self.by_title.get(normalize_title(title))
+        """Every entry naming the work, combined: all their nodes; kind, same_as and id from the first that has one."""
+        found = [self.by_key[k] for k in (arxiv, bibtex_key, record_id) if k and k in self.by_key]
+        found += [p for p in [self.by_title.get(normalize_title(title))] if p is not None]
+        if len(found) < 2:
+            return found[0] if found else None
+        return Placement(
+            tuple(dict.fromkeys(n for p in found for n in p.nodes)),
+            next((p.kind for p in found if p.kind), None),
+            next((p.same_as for p in found if p.same_as), None),
+            next((p.id for p in found if p.id), None),
+        )
 
 
 def _placement(
