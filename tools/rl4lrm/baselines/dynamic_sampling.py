@@ -135,3 +135,18 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
         self._metrics["train"]["dynamic_sampling/rounds"].append(float(rounds))
         self._metrics["train"]["dynamic_sampling/kept_fraction"].append(wanted / sampled)
         return joined
+
+
+def build(job: Any) -> DynamicSamplingGRPOTrainer:
+    """The runner's builder (see rl4lrm.baselines.registry): GRPOTrainer with DAPO's dynamic sampling."""
+    from datasets import Dataset
+
+    rows = [{k: v for k, v in row.items() if k != "key"} for row in job.train_rows]
+    return DynamicSamplingGRPOTrainer(
+        model=job.model,
+        reward_funcs=job.reward_funcs,
+        args=job.config,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=job.tokenizer,
+        callbacks=job.callbacks,
+    )

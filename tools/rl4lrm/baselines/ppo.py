@@ -21,7 +21,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -55,16 +55,17 @@ class RolloutConfig:
     beta: float = 0.05  # token-level KL penalty to the reference, folded into the reward
     missing_eos_penalty: float | None = None  # subtracted from the score of completions without EOS (N+ detail #4)
     logging_steps: int = 1
-    log_file: str | None = "metrics.jsonl"  # relative to output_dir; None: no file
+    save_steps: int = 0  # write output_dir/checkpoint-<step> every save_steps steps (0: never)
 
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> RolloutConfig:
-        """Build from a recipe's mapping; an unknown key raises KeyError naming it."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise KeyError(f"unknown {cls.__name__} field(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**values)
+    def __post_init__(self) -> None:
+        positive = ("batch_size", "num_generations", "max_completion_length", "num_ppo_epochs", "num_mini_batches")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be > 0 (sampling), got {self.temperature}")
+        if self.batch_size * self.num_generations < self.num_mini_batches:
+            raise ValueError("num_mini_batches exceeds the completions per rollout (batch_size × num_generations)")
 
 
 @dataclass
@@ -279,6 +280,8 @@ class RolloutTrainer:
         reward_funcs: RewardFunc | Sequence[RewardFunc],
         config: RolloutConfig,
         ref_model: Any = None,
+        reward_weights: Sequence[float] | None = None,
+        log: Callable[[int, dict[str, float]], Any] | None = None,
     ):
         import torch
         from accelerate import Accelerator
@@ -296,6 +299,10 @@ class RolloutTrainer:
         if len(train_dataset) == 0:
             raise ValueError("train_dataset is empty")
         self.reward_funcs = [reward_funcs] if callable(reward_funcs) else list(reward_funcs)
+        self.reward_weights = list(reward_weights) if reward_weights is not None else [1.0] * len(self.reward_funcs)
+        if len(self.reward_weights) != len(self.reward_funcs):
+            raise ValueError(f"{len(self.reward_weights)} reward weights for {len(self.reward_funcs)} reward functions")
+        self.log = log
         ref = ref_model if ref_model is not None else copy.deepcopy(model)
         ref.requires_grad_(False)
         wrapped = policy_and_value_class()(model, self.value_model)
@@ -342,10 +349,10 @@ class RolloutTrainer:
         import torch
 
         total = torch.zeros(len(completions))
-        for func in self.reward_funcs:
+        for func, weight in zip(self.reward_funcs, self.reward_weights, strict=True):
             columns = {k: [row[k] for row in rows] for k in rows[0] if k not in ("prompt", "completion")}
             values = func(prompts=prompts, completions=completions, completion_ids=completion_ids, **columns)
-            total += torch.tensor([math.nan if v is None else float(v) for v in values]).nan_to_num(0.0)
+            total += weight * torch.tensor([math.nan if v is None else float(v) for v in values]).nan_to_num(0.0)
         return total
 
     def rollout(self) -> Rollout:
@@ -353,10 +360,13 @@ class RolloutTrainer:
         import torch
         from trl.models.utils import unwrap_model_for_generation
 
+        from .generation import encode_prompts
+
         device = self.accelerator.device
         rows = self._prompts()
         prompts = [row["prompt"] for row in rows]
-        enc = self.tokenizer(prompts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
+        texts = encode_prompts(self.tokenizer, prompts)  # chat prompts go through the chat template
+        enc = self.tokenizer(texts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
         prompt_ids, prompt_mask = enc["input_ids"].to(device), enc["attention_mask"].to(device)
         self.model.eval()
         with torch.no_grad():
@@ -452,12 +462,11 @@ class RolloutTrainer:
                 count += 1
         return {k: v / count for k, v in sums.items()}
 
-    def train(self) -> list[dict[str, float]]:
-        """Run max_steps rollout/update iterations; log every logging_steps; return the logged rows."""
+    def train(self, resume_from_checkpoint: str | None = None) -> list[dict[str, float]]:
+        """Run max_steps rollout/update iterations (continuing a checkpoint if given); return the logged rows."""
         cfg = self.config
-        log_path = Path(cfg.output_dir) / cfg.log_file if cfg.log_file else None
-        if log_path is not None and self.accelerator.is_main_process:
-            log_path.parent.mkdir(parents=True, exist_ok=True)
+        if resume_from_checkpoint:
+            self.load_checkpoint(Path(resume_from_checkpoint))
         start = time.perf_counter()
         while self.step < cfg.max_steps:
             rollout = self.rollout()
@@ -465,12 +474,32 @@ class RolloutTrainer:
             stats = {**rollout.metrics, **self.update(rollout)}
             self.step += 1
             if self.step % cfg.logging_steps == 0 or self.step == cfg.max_steps:
-                row = {"step": self.step, "seconds": round(time.perf_counter() - start, 3), **stats}
-                self.history.append(row)
-                if log_path is not None and self.accelerator.is_main_process:
-                    with log_path.open("a", encoding="utf-8") as fh:
-                        fh.write(json.dumps(row) + "\n")
+                row = {**stats, "seconds": round(time.perf_counter() - start, 3)}
+                self.history.append({"step": self.step, **row})
+                if self.log is not None and self.accelerator.is_main_process:
+                    self.log(self.step, row)
+            if cfg.save_steps and self.step % cfg.save_steps == 0:
+                self.save_checkpoint()
         return self.history
+
+    def save_checkpoint(self) -> Path:
+        """output_dir/checkpoint-<step>: model, optimizer and RNG states (accelerate) plus the step."""
+        folder = Path(self.config.output_dir) / f"checkpoint-{self.step}"
+        self.accelerator.save_state(str(folder))
+        if self.accelerator.is_main_process:
+            state = {"step": self.step, "generator": self.generator.get_state().tolist()}
+            (folder / "rollout_state.json").write_text(json.dumps(state), encoding="utf-8")
+        self.accelerator.wait_for_everyone()
+        return folder
+
+    def load_checkpoint(self, folder: Path) -> None:
+        """Restore what save_checkpoint wrote; the next step is the one after the checkpoint's."""
+        import torch
+
+        self.accelerator.load_state(str(folder))
+        state = json.loads((folder / "rollout_state.json").read_text(encoding="utf-8"))
+        self.step = int(state["step"])
+        self.generator.set_state(torch.tensor(state["generator"], dtype=torch.uint8))
 
     def save_model(self, output_dir: str | None = None) -> Path:
         """Save the policy (without the value head) and the tokenizer."""
@@ -491,9 +520,9 @@ class RolloutTrainer:
 class PPOTrainer(RolloutTrainer):
     """PPO with a critic: KL-shaped token rewards, GAE, whitened advantages, clipped policy and value losses."""
 
-    def __init__(self, model, tokenizer, train_dataset, reward_funcs, config: PPOConfig, ref_model=None):
+    def __init__(self, model, tokenizer, train_dataset, reward_funcs, config: PPOConfig, **kwargs: Any):
         self.value_model = config.value_model
-        super().__init__(model, tokenizer, train_dataset, reward_funcs, config, ref_model)
+        super().__init__(model, tokenizer, train_dataset, reward_funcs, config, **kwargs)
 
     def compute_advantages(self, rollout: Rollout) -> None:
         cfg: PPOConfig = self.config  # type: ignore[assignment]
@@ -505,3 +534,16 @@ class PPOTrainer(RolloutTrainer):
         if cfg.whiten_advantages:
             advantages = masked_whiten(advantages, mask)
         rollout.advantages, rollout.returns = advantages, returns
+
+
+def build(job: Any) -> PPOTrainer:
+    """The runner's builder (see rl4lrm.baselines.registry): PPO on the job's prompts and rewards."""
+    return PPOTrainer(
+        job.model,
+        job.tokenizer,
+        job.train_rows,
+        job.reward_funcs,
+        job.config,
+        reward_weights=job.reward_weights,
+        log=job.log,
+    )

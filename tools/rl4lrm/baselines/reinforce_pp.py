@@ -13,7 +13,7 @@ clipped loss are the ones in `ppo.py`; only the advantage differs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .ppo import Rollout, RolloutConfig, RolloutTrainer, global_masked_whiten, returns_to_go, token_level_rewards
 
@@ -59,10 +59,10 @@ class ReinforcePPTrainer(RolloutTrainer):
 
     value_model = None
 
-    def __init__(self, model, tokenizer, train_dataset, reward_funcs, config: ReinforcePPConfig, ref_model=None):
+    def __init__(self, model, tokenizer, train_dataset, reward_funcs, config: ReinforcePPConfig, **kwargs: Any):
         if config.baseline == "group" and config.num_generations < 2:
             raise ValueError("baseline='group' (REINFORCE++-baseline) needs num_generations >= 2")
-        super().__init__(model, tokenizer, train_dataset, reward_funcs, config, ref_model)
+        super().__init__(model, tokenizer, train_dataset, reward_funcs, config, **kwargs)
 
     def compute_advantages(self, rollout: Rollout) -> None:
         cfg: ReinforcePPConfig = self.config  # type: ignore[assignment]
@@ -77,3 +77,16 @@ class ReinforcePPTrainer(RolloutTrainer):
             cfg.gamma,
             self.accelerator,
         )
+
+
+def build(job: Any) -> ReinforcePPTrainer:
+    """The runner's builder (see rl4lrm.baselines.registry): REINFORCE++ on the job's prompts and rewards."""
+    return ReinforcePPTrainer(
+        job.model,
+        job.tokenizer,
+        job.train_rows,
+        job.reward_funcs,
+        job.config,
+        reward_weights=job.reward_weights,
+        log=job.log,
+    )
