@@ -239,10 +239,13 @@ def test_failed_write_leaves_no_partial_file(
 ) -> None:
     responses.get(API, body=cassette("dapo.xml"))
 
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device", dst)
 
     monkeypatch.setattr("os.replace", disk_full)
-    with pytest.raises(OSError, match="No space left"):
-        main(["add", "2503.14476", "--tag", "sampler/dynamic"])
-    assert papers(project) == {}
+    assert main(["add", "2503.14476", "--tag", "sampler/dynamic"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("rl4lrm add: No space left on device (") and err.endswith(
+        "dapo-2025.yaml); nothing written\n"
+    )
+    assert papers(project) == {}  # the temporary file is gone too

@@ -178,3 +178,12 @@ def test_interleave_round_robins_hosts() -> None:
         "https://a.org/2",
         "https://a.org/3",
     ]
+
+
+def test_unwritable_json_report_is_one_line(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    with serving() as server:
+        put_record(project, links={"code": f"{server.base}/ok/1"})
+        assert main(["check-links", "--host-interval", "0", "--json", str(tmp_path / "afile" / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rl4lrm check-links: cannot write ") and err.count("\n") == 1

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     except EOFError:
         print("rl4lrm add: no answer; nothing written", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"rl4lrm add: {exc.strerror or exc} ({exc.filename or 'papers/'}); nothing written", file=sys.stderr)
+        return 1
     if path:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -368,7 +368,11 @@ def run(args: argparse.Namespace) -> int:
         if str(args.json) == "-":
             print(text)
         else:
-            write_atomic(args.json, text + "\n")
+            try:
+                write_atomic(args.json, text + "\n")
+            except OSError as exc:
+                print(f"rl4lrm check-links: cannot write {args.json} ({exc.strerror or exc})", file=sys.stderr)
+                return 2
     if str(args.json) != "-":
         print(render_text(results, seconds, markdown=args.format == "markdown"))
     return 1 if any(r.status == "dead" for r in results) else 0
