@@ -37,7 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
             "--place",
             type=Path,
             metavar="FILE",
-            help="YAML 'placements:' of single works (arXiv id, BibTeX key or record id) to nodes",
+            help="YAML 'placements:' of single works (by arXiv id, BibTeX key, record id or title) to nodes, "
+            "kind, same_as (the record it is) and id (for a new record)",
         )
         one.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
 
