@@ -18,7 +18,7 @@ TAXONOMY = load_taxonomy(Path(__file__).resolve().parents[2] / "taxonomy")
         (
             "Training agents to resolve issues in real repositories",
             "software engineering patches",
-            "applications/agentic/coding",
+            "applications/coding/software-engineering",
         ),
         (
             "Learning to call a search engine while reasoning",
