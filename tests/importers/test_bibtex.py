@@ -59,3 +59,14 @@ def test_hand_placements_place_what_hints_cannot(project, sources, cli, tmp_path
     entry = records["entry-group-without-hint-2022"]
     assert entry.taxonomy == ["directions/continual"] and entry.kind == "survey"
     assert records["deepseek-r1-2025"].taxonomy == ["frontier", "reward/generative", "reward/verifiable"]
+
+
+def test_url_like_journal_fields_are_not_venues(project, cli, tmp_path):
+    bib = tmp_path / "urls.bib"
+    bib.write_text(
+        "@article{openr1,\n title={Open R1},\n journal={URL https://github. com/huggingface/open-r1},\n year={2025}}\n"
+    )
+    place = tmp_path / "place.yaml"
+    place.write_text("placements:\n  openr1: [problems/training-recipes]\n")
+    cli("import", "bibtex", str(bib), "--place", str(place))
+    assert "venue" not in (project / "papers" / "open-r1-2025.yaml").read_text()

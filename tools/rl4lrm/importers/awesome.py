@@ -123,6 +123,7 @@ def _links(cell: str, links: dict[str, str]) -> None:
 def candidate(row: Row, name: str, sections: SectionMap) -> tuple[Candidate | None, str]:
     """The candidate a row describes, or None and why not."""
     title = _plain(row.cells.get("title", "")).strip()
+    title = title[:-1] if title.endswith(".") and not title.endswith("..") else title
     if not title or title == "-":
         return None, "no title"
     links: dict[str, str] = {}

@@ -22,6 +22,7 @@ from .mapping import SectionMap
 
 _KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
 _ARXIV_VENUE = re.compile(r"^(arxiv\b.*|corr|preprint|arxiv preprint.*)$", re.I)
+_URLISH = re.compile(r"https?:|^url\b|www\.", re.I)
 _LATEX = None
 
 
@@ -81,7 +82,7 @@ def _arxiv(fields: dict[str, str]) -> str | None:
 def _venue(fields: dict[str, str], arxiv: str | None) -> str | None:
     for key in ("booktitle", "journal"):
         value = latex_to_text(fields.get(key, ""))
-        if value and not _ARXIV_VENUE.match(value):
+        if value and not _ARXIV_VENUE.match(value) and not _URLISH.search(value):
             return value
     return "arXiv" if arxiv else None
 
