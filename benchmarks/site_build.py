@@ -22,12 +22,22 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, show: bool = False) -> float:
+    """Wall seconds of a command; show=True prints its output and the CPU seconds it used (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{done.stdout}\n{done.stderr}")
-    return time.perf_counter() - start
+    if show:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        print(
+            f"  {done.stdout.strip()}\n  CPU {cpu:.1f} s (user + system, all threads); load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+    return seconds
 
 
 def folder_bytes(folder: Path) -> int:
@@ -53,6 +63,7 @@ def real_kb(work: Path, runs: int) -> None:
     text = text.replace("docs_dir: build/docs", f"docs_dir: {out / 'docs'}")
     text = text.replace("site_dir: build/site", f"site_dir: {work / 'plain-site'}")
     text = text.replace("custom_dir: site/overrides", f"custom_dir: {REPO / 'site' / 'overrides'}")
+    text = text.replace("- tools/rl4lrm/site/mkdocs_hooks.py", f"- {REPO / 'tools/rl4lrm/site/mkdocs_hooks.py'}")
     plain_cfg.write_text(text, encoding="utf-8")
     plain = min(timed([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_cfg)], REPO) for _ in range(runs))
     pages = sum(1 for _ in (out / "docs").rglob("*.md"))
@@ -71,7 +82,7 @@ def synthetic(work: Path, count: int) -> None:
     write_synthetic_project(project, REPO / "taxonomy", count)
     print(f"{count} synthetic records written in {time.perf_counter() - start:.1f} s")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds = timed([str(BIN / "rl4lrm"), "site", "build"], project)
+    seconds = timed([str(BIN / "rl4lrm"), "site", "build"], project, show=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     site = project / "build" / "site"
     papers = sorted((p.stat().st_size, p.name) for p in (site / "papers").glob("*.html"))

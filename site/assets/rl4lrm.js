@@ -88,6 +88,12 @@
         return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (items) {
           if (ticket === latest) render(query, search.results.length, items);
         });
+      }).catch(function () {
+        pagefind = null;
+        box.textContent = location.protocol === "file:"
+          ? "Search needs the site served over HTTP (make serve); the explorer works from disk."
+          : "Search index not available.";
+        box.hidden = false;
       });
     });
     input.addEventListener("keydown", function (event) {

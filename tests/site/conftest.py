@@ -47,7 +47,7 @@ def special_records() -> list[Record]:
         Record(
             id="dancegrpo-2025",
             kind="paper",
-            title="DanceGRPO: Unleashing GRPO on Visual Generation",
+            title="DanceGRPO: Unleashing Group Policy Optimisation on Visual Generation",
             name="DanceGRPO",
             authors=["Zeyue Xue", "Jie Wu"],
             date="2025-05",
@@ -56,7 +56,7 @@ def special_records() -> list[Record]:
             taxonomy=["optimizer/critic-free", "applications/multimodal"],
             baselines=["grpo"],
             bibtex_key="xue2025dancegrpo",
-            summary="GRPO applied to diffusion and flow models.",
+            summary="Group-relative policy optimisation applied to diffusion and flow models.",
             added="2026-03-01",
         ),
         Record(
@@ -128,7 +128,7 @@ def page(browser, base_url: str):
 
     def route(route) -> None:
         url = route.request.url
-        if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+        if url.startswith(("http://127.0.0.1:", "data:", "blob:", "file://")):
             route.continue_()
         else:
             page.outside.append(url)

@@ -100,6 +100,16 @@ def test_hostile_record_renders_as_text(page, base_url: str) -> None:
     assert page.errors == []
 
 
+def test_explorer_works_opened_from_disk(page, built) -> None:
+    page.goto((built.site / "explorer.html").as_uri() + "?kind=paper")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    expected = sum(1 for r in built.records if r.kind == "paper")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(expected)
+    page.click(".rl4lrm-explorer__table tbody a[href$='.html']")
+    assert page.url.startswith("file://") and "/papers/" in page.url
+    assert page.errors == []
+
+
 def test_no_request_leaves_localhost(page, base_url: str) -> None:
     for path in (
         "index.html",

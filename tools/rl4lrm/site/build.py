@@ -180,7 +180,7 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
     page("data.md", pages.data_page(len(records)))
     page("schema.md", pages.schema_page(*schema_fields()))
     for node_id in taxonomy.nodes:
-        page(pages.node_path(node_id), pages.node_page(data, node_id, limit=500))
+        page(pages.node_path(node_id), pages.node_page(data, node_id))
     for recipe_id in data.recipes:
         page(pages.recipe_path(recipe_id), pages.recipe_page(data, recipe_id))
     bibtex = {}
@@ -209,7 +209,8 @@ def mkdocs_build(project: Project, docs: Path, site: Path, strict: bool, search:
     config_file = project.root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"{config_file}: not found (the site configuration)")
-    overrides: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(site), "strict": strict}
+    hooks = [str(Path(__file__).with_name("mkdocs_hooks.py"))]  # this package's copy, wherever the project is
+    overrides: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(site), "strict": strict, "hooks": hooks}
     if search == "lunr":
         overrides["plugins"] = ["search"]
     try:

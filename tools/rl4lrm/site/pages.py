@@ -7,19 +7,22 @@ Page paths are relative to the docs folder (``papers/<id>.md``, ``taxonomy/<node
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from ..schema import Record
 from ..taxonomy import Taxonomy
+from .mkdocs_hooks import RAW_MARK
 from .plots import quarter, trend_svg
 
 NEWEST = 20
+NODE_ROWS = 200
 RELATED = 6
+RELATED_POOL = 500
 
 
 def esc(value: Any) -> str:
@@ -41,14 +44,18 @@ def recipe_path(recipe_id: str) -> str:
 
 def link(src: str, dest: str) -> str:
     """Relative URL from page src to page or file dest (docs paths); .md becomes .html."""
-    target = dest[:-3] + ".html" if dest.endswith(".md") else dest
-    return posixpath.relpath(target, posixpath.dirname(src) or ".")
+    target = (dest[:-3] + ".html" if dest.endswith(".md") else dest).split("/")
+    here = src.split("/")[:-1]
+    common = 0
+    while common < min(len(here), len(target) - 1) and here[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + target[common:])
 
 
-def front_matter(title: str, **extra: Any) -> str:
-    """YAML front matter (as JSON scalars); the title is HTML-escaped because themes print it raw."""
-    lines = [f"title: {json.dumps(esc(title))}"] + [f"{k}: {json.dumps(v)}" for k, v in extra.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+def front_matter(title: str, html: bool = True) -> str:
+    """YAML front matter (the title as a JSON scalar, HTML-escaped because themes print it raw), then the mark
+    telling the mkdocs hooks that the body is finished HTML (html=False for hand-written markdown)."""
+    return f"---\ntitle: {json.dumps(esc(title))}\n---\n" + (RAW_MARK if html else "\n")
 
 
 def sub_tokens(name: str) -> list[str]:
@@ -88,10 +95,11 @@ class SiteData:
                         self.by_node[target].append(record)
 
     def related(self, record: Record) -> list[Record]:
-        """Works sharing the most taxonomy nodes with record; ties go to the newest of its first node."""
+        """Works sharing the most taxonomy nodes with record (among the newest RELATED_POOL of each node, which
+        bounds the cost on a large base); ties go to the newest of its first node."""
         shared: Counter[str] = Counter()
         for node_id in record.taxonomy:
-            shared.update(self.direct_ids.get(node_id, ()))
+            shared.update(self.direct_ids.get(node_id, ())[:RELATED_POOL])
         return [self.by_id[i] for i, _ in shared.most_common(RELATED + 1) if i != record.id][:RELATED]
 
 
@@ -105,8 +113,8 @@ def _info(record: Record) -> str:
     return " · ".join(p for p in (record.name, record.date[:4], record.kind, authors) if p)
 
 
-def works_table(data: SiteData, records: list[Record], src: str, limit: int | None = None) -> str:
-    """Works newest first: date, name, title, links, code, baseline badge."""
+def works_table(data: SiteData, records: list[Record], src: str, limit: int | None = None, rest: str = "") -> str:
+    """Works newest first: date, name, title, links, code, baseline badge; beyond limit, a link to rest."""
     shown = records if limit is None else records[:limit]
     rows = []
     for r in shown:
@@ -124,7 +132,7 @@ def works_table(data: SiteData, records: list[Record], src: str, limit: int | No
     if limit is not None and len(records) > limit:
         more = (
             f"<p>Showing the newest {limit} of {len(records)}; see all in the "
-            f'<a href="{esc(link(src, "explorer.md"))}">explorer</a>.</p>'
+            f'<a href="{esc(rest or link(src, "explorer.md"))}">explorer</a>.</p>'
         )
     return (
         '<table class="rl4lrm-works"><thead><tr><th>Date</th><th>Name</th><th>Title</th><th>Links</th>'
@@ -156,7 +164,7 @@ def home_page(data: SiteData, intro: str) -> str:
     newest = sorted(data.records, key=lambda r: (r.added, r.date, r.id), reverse=True)[:NEWEST]
     series = {f.title: Counter(quarter(r.date) for r in data.by_node.get(f.id, ())) for f in data.taxonomy.facets}
     return (
-        front_matter("Home")
+        front_matter("Home", html=False)
         + intro.strip()
         + "\n\n"
         + f'<p class="rl4lrm-counts"><strong>{len(data.records)}</strong> works ({counts}); {with_code} with code; '
@@ -178,10 +186,12 @@ def taxonomy_index_page(data: SiteData) -> str:
     )
 
 
-def node_page(data: SiteData, node_id: str, limit: int | None = None) -> str:
-    """One taxonomy node: description, section, sub-nodes, trend plot and its works newest first."""
+def node_page(data: SiteData, node_id: str, limit: int | None = NODE_ROWS) -> str:
+    """One taxonomy node: description, section, sub-nodes, trend plot and its works newest first (the newest
+    limit of them; the explorer, filtered on the node, lists all)."""
     node = data.taxonomy.nodes[node_id]
     src = node_path(node_id)
+    explorer = link(src, "explorer.md") + "?node=" + quote(node_id, safe="")
     works = data.by_node.get(node_id, [])
     crumbs = [data.taxonomy.nodes[a] for a in reversed(data.taxonomy.ancestors(node_id)) if a in data.taxonomy.nodes]
     trail = " / ".join(f'<a href="{esc(link(src, node_path(a.id)))}">{esc(a.title)}</a>' for a in crumbs)
@@ -199,7 +209,7 @@ def node_page(data: SiteData, node_id: str, limit: int | None = None) -> str:
         + (f'<h2 id="subnodes">Sub-nodes</h2>\n\n{children}\n\n' if children else "")
         + (f'<h2 id="trend">Trend</h2>\n\n{plot}\n\n' if plot else "")
         + f'<h2 id="works">Works ({len(works)})</h2>\n\n'
-        + (works_table(data, works, src, limit) if works else "<p>No works yet.</p>")
+        + (works_table(data, works, src, limit, explorer) if works else "<p>No works yet.</p>")
         + "\n"
     )
 

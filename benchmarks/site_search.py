@@ -1,0 +1,177 @@
+"""Search and explorer speed in Debian chromium: Pagefind vs mkdocs-material's lunr at several site sizes.
+
+For each size, synthetic records are written once and the site is built with each engine; then, for a set of
+queries, the query minus its last character is typed, the results are let to settle, and the time from the last
+keydown to the results being rendered is measured (MutationObserver on the results). The explorer is timed from
+a filter change to the next frame after the table is redrawn.
+
+Usage: python benchmarks/site_search.py [--sizes 556,5000,20000] [--engines pagefind,lunr]
+Targets (issue 4): keystroke -> results <= 150 ms at 20,000 records; explorer filter change <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+
+from rl4lrm.site.serve import serve_in_thread  # noqa: E402
+from rl4lrm.site.synthetic import synthetic_records, write_synthetic_project  # noqa: E402
+from rl4lrm.taxonomy import load_taxonomy  # noqa: E402
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+OBSERVE = """([target, engine]) => {
+  const box = document.querySelector(target);
+  window.__t0 = null; window.__t1 = null;
+  document.addEventListener('keydown', () => { window.__t0 = performance.now(); window.__t1 = null; }, true);
+  const input = document.querySelector(engine === 'lunr' ? '.md-search__input' : '#rl4lrm-search-input');
+  const done = () => engine === 'lunr'
+    ? box.querySelector('.md-search-result__list').children.length > 0
+    : box.getAttribute('data-query') === input.value.trim();
+  new MutationObserver(() => {
+    if (window.__t0 !== null && window.__t1 === null && done()) window.__t1 = performance.now();
+  }).observe(box, {childList: true, subtree: true, attributes: true, characterData: true});
+}"""
+
+FILTER = """async ([selector, value]) => {
+  const control = document.querySelector(selector);
+  const t0 = performance.now();
+  if (control.type === 'checkbox') control.checked = !control.checked; else control.value = value;
+  control.dispatchEvent(new Event(control.tagName === 'SELECT' || control.type === 'checkbox' ? 'change' : 'input',
+                                 {bubbles: true}));
+  await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - t0;
+}"""
+
+
+def build(project: Path, engine: str) -> tuple[Path, float]:
+    out = project / f"build-{engine}"
+    start = time.perf_counter()
+    cmd = [str(Path(sys.executable).parent / "rl4lrm"), "site", "build", "--out", str(out), "--search", engine]
+    done = subprocess.run(cmd, cwd=project, env=ENV, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"build failed:\n{done.stdout}\n{done.stderr}")
+    return out / "site", time.perf_counter() - start
+
+
+def queries(project: Path, count: int) -> list[str]:
+    """Names of real (synthetic) records, a name inside a word, and plain words."""
+    records = synthetic_records(count, load_taxonomy(project / "taxonomy"))
+    picked = [records[i].name for i in (0, count // 3, count // 2, count - 1)]
+    return [*picked, "GRPO", "Skywork", "entropy", "curriculum", "Chen", "verifier"]
+
+
+def measure_search(browser, url: str, engine: str, words: list[str]) -> list[float]:
+    page = browser.new_page()
+    page.goto(url + "index.html")
+    if engine == "lunr":
+        page.click("label.md-header__button[for=__search]")
+        page.wait_for_function(
+            "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')", timeout=600_000
+        )
+        box, target = page.locator(".md-search__input"), ".md-search-result"
+    else:
+        box, target = page.locator("#rl4lrm-search-input"), "#rl4lrm-search-results"
+        box.focus()
+    page.evaluate(OBSERVE, [target, engine])
+    times = []
+    for word in words:
+        box.fill("")
+        box.press_sequentially(word[:-1])
+        page.wait_for_timeout(1500 if engine == "pagefind" else 3000)
+        page.evaluate("window.__t0 = null; window.__t1 = null")
+        box.press(word[-1])
+        page.wait_for_function("window.__t1 !== null", timeout=600_000)
+        times.append(page.evaluate("window.__t1 - window.__t0"))
+    page.close()
+    return times
+
+
+def measure_explorer(browser, url: str) -> list[float]:
+    page = browser.new_page()
+    page.goto(url + "explorer.html")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]", timeout=120_000)
+    steps = [
+        ("select[data-facet=optimizer]", "optimizer/critic-free"),
+        ("select[name=kind]", "paper"),
+        ("input[name=code]", ""),
+        ("select[name=from]", "2024"),
+        ("select[data-facet=reward]", "reward/dense"),
+        ("input[name=q]", "chen"),
+        ("input[name=q]", ""),
+        ("select[data-facet=optimizer]", ""),
+        ("input[name=code]", ""),
+        ("select[name=kind]", ""),
+    ]
+    times = [page.evaluate(FILTER, list(step)) for step in steps]
+    page.close()
+    return times
+
+
+def summary(times: list[float]) -> str:
+    ordered = sorted(times)
+    return (
+        f"median {statistics.median(times):.0f} ms, p90 {ordered[int(0.9 * (len(times) - 1))]:.0f} ms, "
+        f"max {max(times):.0f} ms (first {times[0]:.0f} ms)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="556,5000,20000")
+    parser.add_argument("--engines", default="pagefind,lunr")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="rl4lrm-search-bench-") as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for size in (int(s) for s in args.sizes.split(",")):
+            project = Path(tmp) / str(size)
+            project.mkdir()
+            shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+            shutil.copytree(REPO / "site", project / "site")
+            write_synthetic_project(project, REPO / "taxonomy", size)
+            words = queries(project, size)
+            for engine in args.engines.split(","):
+                site, seconds = build(project, engine)
+                server, url = serve_in_thread(site)
+                try:
+                    times = measure_search(browser, url, engine, words)
+                    print(
+                        f"{size} records, {engine}: build {seconds:.0f} s; keystroke -> results {summary(times)}",
+                        flush=True,
+                    )
+                    if engine == "pagefind":
+                        print(
+                            f"{size} records, explorer filter change: {summary(measure_explorer(browser, url))}",
+                            flush=True,
+                        )
+                finally:
+                    server.shutdown()
+                    server.server_close()
+                shutil.rmtree(site.parent)
+            shutil.rmtree(project)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
