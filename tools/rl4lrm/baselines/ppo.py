@@ -56,12 +56,16 @@ class RolloutConfig:
     missing_eos_penalty: float | None = None  # subtracted from the score of completions without EOS (N+ detail #4)
     logging_steps: int = 1
     save_steps: int = 0  # write output_dir/checkpoint-<step> every save_steps steps (0: never)
+    micro_batch_size: int | None = None  # rows per forward pass (gradient accumulation); None: whole mini-batch
+    gradient_checkpointing: bool = False  # recompute activations in the backward pass (GPU memory)
 
     def __post_init__(self) -> None:
         positive = ("batch_size", "num_generations", "max_completion_length", "num_ppo_epochs", "num_mini_batches")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.micro_batch_size is not None and self.micro_batch_size < 1:
+            raise ValueError(f"micro_batch_size must be at least 1 (or null), got {self.micro_batch_size}")
         if self.temperature <= 0:
             raise ValueError(f"temperature must be > 0 (sampling), got {self.temperature}")
         if self.batch_size * self.num_generations < self.num_mini_batches:
@@ -305,6 +309,8 @@ class RolloutTrainer:
         self.log = log
         ref = ref_model if ref_model is not None else copy.deepcopy(model)
         ref.requires_grad_(False)
+        if config.gradient_checkpointing:
+            model.gradient_checkpointing_enable()
         wrapped = policy_and_value_class()(model, self.value_model)
         optimizer = torch.optim.AdamW(wrapped.parameters(), lr=config.learning_rate, eps=config.adam_eps)
         self.model, self.optimizer = self.accelerator.prepare(wrapped, optimizer)
@@ -391,10 +397,15 @@ class RolloutTrainer:
             input_ids = torch.cat([prompt_ids, completion_ids], dim=1)
             attention_mask = torch.cat([prompt_mask, completion_mask], dim=1)
             p = prompt_ids.size(1)
-            old_logps, old_values, _ = self._logps_values(
-                self.model, input_ids, attention_mask, p, self.value_model is not None
-            )
-            ref_logps, _, _ = self._logps_values(self.ref_model, input_ids, attention_mask, p, False)
+            old_logps, ref_logps, values = [], [], []
+            for micro in self._micro_batches(torch.arange(input_ids.size(0), device=device)):
+                ids, att = input_ids[micro], attention_mask[micro]
+                logps, vals, _ = self._logps_values(self.model, ids, att, p, self.value_model is not None)
+                old_logps.append(logps)
+                values.append(vals)
+                ref_logps.append(self._logps_values(self.ref_model, ids, att, p, False)[0])
+            old_logps, ref_logps = torch.cat(old_logps), torch.cat(ref_logps)
+            old_values = torch.cat(values) if self.value_model is not None else None
         texts = self.tokenizer.batch_decode(completion_ids, skip_special_tokens=True)
         ids_list = [ids[m.bool()].tolist() for ids, m in zip(completion_ids, completion_mask, strict=True)]
         scores = self._score(rows, prompts, texts, ids_list).to(device)
@@ -417,8 +428,16 @@ class RolloutTrainer:
         raise NotImplementedError
 
     # ---- update ---------------------------------------------------------------------------------------------------
+    def _micro_batches(self, idx: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        size = self.config.micro_batch_size or idx.numel()
+        return idx.split(size)
+
     def update(self, rollout: Rollout) -> dict[str, float]:
-        """num_ppo_epochs passes of num_mini_batches clipped-surrogate steps over one rollout."""
+        """num_ppo_epochs passes of num_mini_batches clipped-surrogate steps over one rollout.
+
+        A mini-batch is processed in micro-batches (gradient accumulation) whose token means are weighted by their
+        share of the mini-batch's tokens, so the step equals the one on the whole mini-batch.
+        """
         import torch
 
         cfg = self.config
@@ -429,34 +448,40 @@ class RolloutTrainer:
         for _ in range(cfg.num_ppo_epochs):
             order = torch.randperm(n, generator=self.generator).to(rollout.input_ids.device)
             for idx in order.chunk(cfg.num_mini_batches):
-                mask = rollout.completion_mask[idx]
-                logps, values, logits = self._logps_values(
-                    self.model,
-                    rollout.input_ids[idx],
-                    rollout.attention_mask[idx],
-                    rollout.prompt_length,
-                    self.value_model is not None,
-                )
-                loss, clipfrac = clipped_policy_loss(
-                    logps, rollout.old_logps[idx], rollout.advantages[idx], mask, cfg.epsilon, cfg.epsilon_high
-                )
-                stats = {"policy_loss": loss.item(), "clipfrac": clipfrac.item()}
-                if values is not None:
-                    vloss, vclip = clipped_value_loss(
-                        values, rollout.old_values[idx], rollout.returns[idx], mask, cfg.value_clip
-                    )
-                    loss = loss + cfg.vf_coef * vloss
-                    stats.update(value_loss=vloss.item(), value_clipfrac=vclip.item())
+                tokens = rollout.completion_mask[idx].sum().clamp(min=1)
+                stats: dict[str, float] = {}
                 self.optimizer.zero_grad()
-                self.accelerator.backward(loss)
+                for micro in self._micro_batches(idx):
+                    mask = rollout.completion_mask[micro]
+                    share = (mask.sum() / tokens).item()
+                    logps, values, logits = self._logps_values(
+                        self.model,
+                        rollout.input_ids[micro],
+                        rollout.attention_mask[micro],
+                        rollout.prompt_length,
+                        self.value_model is not None,
+                    )
+                    loss, clipfrac = clipped_policy_loss(
+                        logps, rollout.old_logps[micro], rollout.advantages[micro], mask, cfg.epsilon, cfg.epsilon_high
+                    )
+                    parts = {"policy_loss": loss.item(), "clipfrac": clipfrac.item()}
+                    if values is not None:
+                        vloss, vclip = clipped_value_loss(
+                            values, rollout.old_values[micro], rollout.returns[micro], mask, cfg.value_clip
+                        )
+                        loss = loss + cfg.vf_coef * vloss
+                        parts.update(value_loss=vloss.item(), value_clipfrac=vclip.item())
+                    parts["loss"] = loss.item()
+                    self.accelerator.backward(loss * share)
+                    with torch.no_grad():
+                        entropy = -(logits.softmax(-1) * logits.log_softmax(-1)).sum(-1)
+                        parts["entropy"] = masked_mean(entropy, mask).item()
+                        parts["approx_kl"] = masked_mean(0.5 * (logps - rollout.old_logps[micro]) ** 2, mask).item()
+                    for k, v in parts.items():
+                        stats[k] = stats.get(k, 0.0) + v * share
                 if cfg.max_grad_norm:
                     self.accelerator.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm)
                 self.optimizer.step()
-                with torch.no_grad():
-                    probs = logits.softmax(-1)
-                    entropy = -(probs * logits.log_softmax(-1)).sum(-1)
-                    stats["entropy"] = masked_mean(entropy, mask).item()
-                    stats["approx_kl"] = masked_mean(0.5 * (logps - rollout.old_logps[idx]) ** 2, mask).item()
                 for k, v in stats.items():
                     sums[k] = sums.get(k, 0.0) + v
                 count += 1
