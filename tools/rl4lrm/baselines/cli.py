@@ -16,14 +16,32 @@ from pathlib import Path
 from ..problems import DataError, Problem, render
 
 
+class _Parser(argparse.ArgumentParser):
+    """Collects key=value overrides wherever they stand (argparse alone stops at the first option)."""
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        namespace, extras = super().parse_known_args(args, namespace)
+        if hasattr(namespace, "overrides"):
+            found = [a for a in extras if "=" in a and not a.startswith("-")]
+            namespace.overrides = [*(namespace.overrides or []), *found]
+            extras = [a for a in extras if a not in found]
+        return namespace, extras
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="action", metavar="{list,check,run,eval}", required=True)
+    sub = parser.add_subparsers(
+        dest="action", metavar="{list,check,run,eval,pages}", required=True, parser_class=_Parser
+    )
     listing = sub.add_parser("list", help="every algorithm, its presets and the papers it reproduces")
     listing.add_argument("--format", choices=("text", "json"), default="text")
 
     check = sub.add_parser("check", help="parse every recipe and build its trainer config (no model is built)")
     check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
+
+    pages = sub.add_parser("pages", help="refresh the generated part of each algorithm's README.md")
+    pages.add_argument("algorithms", nargs="*", help="folders of baselines/recipes/ (default: all)")
+    pages.add_argument("--check", action="store_true", help="only report pages that are out of date")
 
     for name, help_ in (("run", "train one recipe"), ("eval", "evaluate a policy on a recipe's held-out split")):
         action = sub.add_parser(name, help=help_)
@@ -39,6 +57,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         if name == "run":
             action.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
             action.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+            action.add_argument(
+                "--record",
+                action="store_true",
+                help="copy summary, plot and metrics to <algorithm>/results/<preset>/ for its page",
+            )
         else:
             action.add_argument("--checkpoint", help="a saved model folder (default: the recipe's starting model)")
             action.add_argument("--benchmark", default="heldout", choices=("heldout", "gsm8k", "math-500", "aime-2024"))
@@ -118,10 +141,14 @@ def _check(args: argparse.Namespace, recipes: Path) -> int:
 
 def _run(args: argparse.Namespace, recipes: Path) -> int:
     from .recipe import load_recipe, recipe_path
-    from .run import default_output_dir, run_recipe
+    from .run import default_output_dir, record_results, run_recipe
 
     file = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides)
     summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=not args.fresh)
+    if args.record:
+        command = " ".join(["rl4lrm baseline run", args.algorithm, "--preset", args.preset, *args.overrides])
+        folder = record_results(file, args.output_dir or default_output_dir(file), summary, command)
+        print(f"recorded in {folder}", file=sys.stderr)
     print(json.dumps(summary, indent=2))
     return 0
 
@@ -170,11 +197,46 @@ def _eval(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
+def _pages(args: argparse.Namespace, recipes: Path) -> int:
+    from ..formatting import write_atomic
+    from .pages import render_page
+
+    root = recipes.parent.parent
+    folders = [recipes / a for a in args.algorithms] or sorted(p for p in recipes.iterdir() if p.is_dir())
+    problems: list[Problem] = []
+    for folder in folders:
+        try:
+            old, new = render_page(folder, root)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if old != new:
+            name = (folder / "README.md").relative_to(root).as_posix()
+            if args.check:
+                problems.append(
+                    Problem(
+                        name,
+                        0,
+                        "",
+                        "page-stale",
+                        "generated block is out of date",
+                        f"run: rl4lrm baseline pages {folder.name}",
+                    )
+                )
+            else:
+                write_atomic(folder / "README.md", new)
+                print(f"updated {name}")
+    if problems:
+        print(render(problems, "text"), file=sys.stderr)
+        return 1
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from ..project import find_project
 
     recipes = find_project().recipes
-    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval}
+    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval, "pages": _pages}
     try:
         return actions[args.action](args, recipes)
     except DataError as exc:

@@ -172,6 +172,48 @@ def run_recipe(
     return summary
 
 
+def environment() -> dict[str, Any]:
+    """Where a result was measured: library versions, CPU count, GPU name (or none)."""
+    import platform
+
+    import torch
+    import transformers
+    import trl
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "trl": trl.__version__,
+        "cpus": os.cpu_count(),
+        "gpu": gpu,
+        "gpus": torch.cuda.device_count(),
+    }
+
+
+def record_results(file: RecipeFile, output_dir: Path, summary: dict[str, Any], command: str) -> Path:
+    """Copy a finished run's summary (with command, date and environment), plot and metrics CSV next to the
+    recipe, in <algorithm>/results/<preset>/, where the algorithm's page reads them."""
+    import datetime as dt
+    import shutil
+
+    folder = file.path.parent / "results" / file.recipe.preset
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {
+        **summary,
+        "recipe": f"{file.recipe.algorithm}/{file.recipe.preset}.yaml",
+        "command": command,
+        "date": dt.date.today().isoformat(),
+        "environment": environment(),
+    }
+    for name in ("reward.png", "metrics.csv"):
+        if (output_dir / name).is_file():
+            shutil.copyfile(output_dir / name, folder / name)
+    write_atomic(folder / "summary.json", json.dumps(record, indent=2) + "\n")
+    return folder
+
+
 def default_output_dir(file: RecipeFile) -> Path:
     """runs/<algorithm>/<preset> under the working directory."""
     return Path("runs") / file.recipe.algorithm / file.recipe.preset

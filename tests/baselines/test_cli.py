@@ -1,0 +1,92 @@
+"""`rl4lrm baseline ...` end to end in-process: list, check, run, eval, pages; errors are messages, not tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rl4lrm.baselines.pages import BEGIN, END, render_page
+from rl4lrm.cli import main
+
+from .conftest import ROOT
+
+
+def test_list_names_every_algorithm_and_paper(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(ROOT), "baseline", "list", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {("dapo", "multinode"), ("online-dpo", "cpu-smoke")} <= {(r["algorithm"], r["preset"]) for r in rows}
+    assert next(r for r in rows if r["algorithm"] == "dr-grpo")["papers"] == ["dr-grpo-2025"]
+
+
+def test_bad_recipe_and_unknown_algorithm_are_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "recipes" / "grpo" / "cpu-smoke.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text((ROOT / "baselines/recipes/grpo/cpu-smoke.yaml").read_text().replace("  beta:", "  betta:"))
+    assert main(["--root", str(ROOT), "baseline", "check", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "cpu-smoke.yaml:" in err and "defining.betta" in err and "did you mean 'beta'?" in err
+    assert main(["--root", str(ROOT), "baseline", "run", "grpoo"]) == 2
+    err = capsys.readouterr().err
+    assert "no algorithm 'grpoo'" in err and "Traceback" not in err
+
+
+def test_run_with_record_then_eval_the_checkpoint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "baselines", root / "baselines", ignore=shutil.ignore_patterns("results"))
+    (root / "taxonomy").mkdir()
+    (root / "papers").mkdir()
+    args = [
+        "--root",
+        str(root),
+        "baseline",
+        "run",
+        "rloo",
+        "--preset",
+        "cpu-smoke",
+        "--output-dir",
+        str(tmp_path / "out"),
+        "--record",
+        "max_steps=2",
+        "logging_steps=1",
+        "task.train_size=128",
+        "task.eval_size=4",
+    ]
+    assert main(args) == 0
+    capsys.readouterr()
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    recorded = root / "baselines/recipes/rloo/results/cpu-smoke"
+    saved = json.loads((recorded / "summary.json").read_text())
+    assert saved["steps"] == summary["steps"] == 2 and saved["environment"]["trl"] == "1.16.0"
+    assert saved["command"].endswith("max_steps=2 logging_steps=1 task.train_size=128 task.eval_size=4")
+    assert (recorded / "reward.png").is_file()
+    assert main(["--root", str(root), "baseline", "pages", "rloo"]) == 0
+    page = (root / "baselines/recipes/rloo/README.md").read_text()
+    assert "![rloo cpu-smoke reward curve](results/cpu-smoke/reward.png)" in page and "2 steps in" in page
+    assert main(["--root", str(root), "baseline", "pages", "--check", "rloo"]) == 0
+    capsys.readouterr()
+    args = [
+        "--root",
+        str(root),
+        "baseline",
+        "eval",
+        "rloo",
+        "--checkpoint",
+        str(tmp_path / "out" / "final"),
+        "--limit",
+        "3",
+        "eval.k=2",
+    ]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["prompts"] == 3.0 and 0 <= result["pass@1"] <= 1
+
+
+def test_pages_are_up_to_date_and_keep_the_prose() -> None:
+    for folder in sorted((ROOT / "baselines" / "recipes").iterdir()):
+        if folder.is_dir() and (folder / "README.md").is_file() and BEGIN in (folder / "README.md").read_text():
+            old, new = render_page(folder, ROOT)
+            assert old == new, f"run: rl4lrm baseline pages {folder.name}"
+            assert new.index("**Objective.**") < new.index(BEGIN) < new.index(END)
