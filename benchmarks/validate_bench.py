@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from synthetic import REPO, synthetic_project
-
 from rl4lrm.project import Project
+from rl4lrm.site.synthetic import write_synthetic_project
 from rl4lrm.validate import validate
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def measure(project: Project, label: str, target: float) -> None:
@@ -32,7 +30,7 @@ def measure(project: Project, label: str, target: float) -> None:
 def main() -> None:
     measure(Project(REPO), "real knowledge base", 1.0)
     with tempfile.TemporaryDirectory() as tmp:
-        project = synthetic_project(Path(tmp) / "kb", 20_000)
+        project = write_synthetic_project(Path(tmp) / "kb", REPO / "taxonomy", 20_000)
         measure(Project(project), "20,000 synthetic", 10.0)
 
 

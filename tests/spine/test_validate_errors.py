@@ -184,11 +184,6 @@ def test_taxonomy_node_without_parent(project: Path) -> None:
     assert problem.line > 1
 
 
-def test_unformatted_file_is_reported(project: Path) -> None:
-    write_text(project, "dapo-2025.yaml", dump_record(record()).replace("kind: paper", "kind: 'paper'"))
-    assert only(project, "format").hint == "run: rl4lrm fmt papers/dapo-2025.yaml"
-
-
 def test_cli_exit_codes_and_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project, record())
     assert main(["validate"]) == 0

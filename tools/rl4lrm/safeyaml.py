@@ -56,7 +56,15 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str) -> None:
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str, loader: _Loader) -> Any:
+    """Construct the node's value while recording lines and refusing aliases.
+
+    Plain strings, mappings and lists are built here (the common, fast case); any other tag goes through the
+    safe constructor, which refuses unsafe tags such as !!python/object.
+    """
     if id(node) in seen:
         used_at = next((lines[path[:cut]] for cut in range(len(path), -1, -1) if path[:cut] in lines), 1)
         raise YamlProblem(
@@ -71,8 +79,12 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
         )
     seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if node.tag not in (_MAP, _SEQ):
+        return loader.construct_object(node)
     if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
+        out: dict[str, Any] = {}
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise YamlProblem(
@@ -80,7 +92,7 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
                         name, key.start_mark.line + 1, _dotted(path), "yaml-key", "mapping keys must be plain strings"
                     )
                 )
-            if key.value in keys:
+            if key.value in out:
                 raise YamlProblem(
                     Problem(
                         name,
@@ -91,13 +103,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int],
                         "keep one of them",
                     )
                 )
-            keys.add(key.value)
             child = (*path, key.value)
             lines[child] = key.start_mark.line + 1
-            _walk(value, child, lines, seen, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, seen, name)
+            out[key.value] = _build(value, child, lines, seen, name, loader)
+        return out
+    return [_build(item, (*path, index), lines, seen, name, loader) for index, item in enumerate(node.value)]
 
 
 def _dotted(path: Path_) -> str:
@@ -119,8 +129,7 @@ def load_text(text: str, name: str) -> Loaded:
             if node is None:
                 return Loaded(None, {})
             lines: dict[Path_, int] = {}
-            _walk(node, (), lines, set(), name)
-            data = loader.construct_document(node)
+            data = _build(node, (), lines, set(), name, loader)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
