@@ -76,3 +76,13 @@ def test_launch_must_agree_with_its_accelerate_config(tmp_path: Path, recipes: P
         "accelerate launch --config_file baselines/accelerate/zero3.yaml -m rl4lrm.baselines.run "
         "--recipe baselines/recipes/grpo/8xgpu.yaml"
     )
+
+
+def test_slurm_script_is_valid_bash_and_uses_the_shared_config(recipes: Path) -> None:
+    import subprocess
+
+    script = recipes.parent / "slurm" / "multinode.sbatch"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text(encoding="utf-8")
+    assert "baselines/accelerate/multinode-zero3.yaml" in text and "trl vllm-serve" in text
+    assert (recipes.parent / "accelerate" / "multinode-zero3.yaml").is_file()

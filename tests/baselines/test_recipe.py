@@ -111,7 +111,8 @@ def test_overrides(recipes: Path) -> None:
     assert parse_override("config.learning_rate=1e-4") == (("config", "learning_rate"), 1e-4)
     assert parse_override("task.chat=true") == (("task", "chat"), True)
     data = {"defining": {"beta": {"value": 0.04, "source": "s"}}, "config": {"max_steps": 200}}
-    out = apply_overrides(data, ["beta=0", "max_steps=3", "task.train_size=64"])
+    out = apply_overrides(data, ["beta=0", "max_steps=3", "task.train_size=64", "global_batch_size=32"])
+    assert out["global_batch_size"] == 32  # a top-level recipe field, not a trainer config field
     assert out["defining"]["beta"]["value"] == 0 and out["config"]["max_steps"] == 3
     assert out["task"] == {"train_size": 64} and data["config"]["max_steps"] == 200
     recipe = load_recipe(recipes / "grpo" / "cpu-smoke.yaml", ["max_steps=3", "beta=0.0"]).recipe

@@ -64,7 +64,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
             )
         else:
             action.add_argument("--checkpoint", help="a saved model folder (default: the recipe's starting model)")
-            action.add_argument("--benchmark", default="heldout", choices=("heldout", "gsm8k", "math-500", "aime-2024"))
+            action.add_argument(
+                "--benchmark",
+                choices=("heldout", "gsm8k", "math-500", "aime-2024"),
+                help="default: every benchmark in the recipe's eval section",
+            )
             action.add_argument("--limit", type=int, help="evaluate only the first N prompts")
             action.add_argument("--data", help="a local .jsonl/.parquet in the benchmark's format instead of the hub")
 
@@ -162,38 +166,37 @@ def _eval(args: argparse.Namespace, recipes: Path) -> int:
 
     quiet_environment()
     recipe = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides).recipe
-    if args.benchmark == "heldout":
-        rows = load_task(recipe.task)[1]
-    else:
-        rows = load_benchmark(args.benchmark, recipe.task.chat, args.limit, args.data)
-    rows = rows[: args.limit] if args.limit else rows
     name = args.checkpoint or recipe.model.name
-    if use_vllm(recipe.eval):
+    vllm = use_vllm(recipe.eval)
+    if vllm:
         from transformers import AutoTokenizer
 
-        result = evaluate_vllm(
-            name,
-            AutoTokenizer.from_pretrained(name),
-            rows,
-            recipe.eval,
-            tensor_parallel_size=recipe.launch.num_processes,
-        )
+        tokenizer = AutoTokenizer.from_pretrained(name)
     else:
         tiny = recipe.model.tiny.model_dump() if recipe.model.tiny else None
         model, tokenizer = load_policy(name, recipe.model.dtype, tiny)
-        result = evaluate_model(model, tokenizer, rows, recipe.eval)
-    print(
-        json.dumps(
+    results = []
+    for benchmark in [args.benchmark] if args.benchmark else recipe.eval.benchmarks:
+        if benchmark == "heldout":
+            rows = load_task(recipe.task)[1]
+        else:
+            rows = load_benchmark(benchmark, recipe.task.chat, args.limit, args.data)
+        rows = rows[: args.limit] if args.limit else rows
+        if vllm:
+            result = evaluate_vllm(name, tokenizer, rows, recipe.eval, tensor_parallel_size=recipe.launch.num_processes)
+        else:
+            result = evaluate_model(model, tokenizer, rows, recipe.eval)
+        results.append(
             {
                 "algorithm": recipe.algorithm,
                 "preset": recipe.preset,
                 "model": name,
-                "benchmark": args.benchmark,
+                "benchmark": benchmark,
+                "backend": "vllm" if vllm else "transformers",
                 **result,
-            },
-            indent=2,
+            }
         )
-    )
+    print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
     return 0
 
 

@@ -226,8 +226,8 @@ def recipe_path(algorithm: str, preset: str, recipes: Path) -> Path:
 def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
     """'config.learning_rate=1e-4' -> (('config', 'learning_rate'), 0.0001); values are YAML scalars or lists.
 
-    A bare key (no dot) means a trainer config field: it replaces a `defining` setting's value when one has
-    that name, else it goes into `config`.
+    A bare key (no dot) that is not a top-level recipe field (rewards, global_batch_size, ...) means a trainer
+    config field: it replaces a `defining` setting's value when one has that name, else it goes into `config`.
     """
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
@@ -257,7 +257,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     out = copy.deepcopy(data)
     for text in overrides:
         path, value = parse_override(text)
-        if len(path) == 1:
+        if len(path) == 1 and path[0] not in Recipe.model_fields:
             defining = out.get("defining") or {}
             if isinstance(defining, dict) and isinstance(defining.get(path[0]), dict):
                 path = ("defining", path[0], "value")
