@@ -124,3 +124,12 @@ def test_overrides(recipes: Path) -> None:
 def test_overrides_are_checked_like_the_file(recipes: Path) -> None:
     problems = _problems(recipes / "grpo" / "cpu-smoke.yaml", ["task.eval_size=zero"])
     assert problems[0].field == "task.eval_size"
+
+
+def test_hints_follow_nested_models(tmp_path: Path, recipes: Path) -> None:
+    text = (
+        _good(recipes).replace("    value: 0.04", "    valu: 0.04").replace("  - name: accuracy", "  - nam: accuracy")
+    )
+    problems = {p.field: p for p in _problems(write_recipe(tmp_path, "grpo", "cpu-smoke", text))}
+    assert "did you mean 'value'?" in problems["defining.beta.valu"].hint
+    assert "did you mean 'name'?" in problems["rewards[0].nam"].hint

@@ -334,14 +334,21 @@ def _recipe_problems(exc: ValidationError, name: str, loaded: Loaded) -> list[Pr
 
 
 def _known_fields(parents: list[str]) -> list[str]:
+    """Field names of the model at a dotted path (list indexes and mapping keys skipped)."""
     model: type[BaseModel] = Recipe
+    keyed = False  # the previous part was a dict[str, Model] field: this part is a key
     for part in parents:
-        part = part.split("[")[0]
-        annotation = model.model_fields[part].annotation if part in model.model_fields else None
-        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
-        nested = [a for a in nested if issubclass(a, BaseModel)]
+        if keyed:
+            keyed = False
+            continue
+        annotation = (
+            model.model_fields[part.split("[")[0]].annotation if part.split("[")[0] in model.model_fields else None
+        )
+        args = getattr(annotation, "__args__", (annotation,))
+        nested = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
         if not nested:
             return list(Recipe.model_fields)
+        keyed = getattr(annotation, "__origin__", None) is dict
         model = nested[0]
     return list(model.model_fields)
 
