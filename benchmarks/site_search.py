@@ -43,11 +43,13 @@ OBSERVE = """([target, engine]) => {
   window.__t0 = null; window.__t1 = null;
   document.addEventListener('keydown', () => { window.__t0 = performance.now(); window.__t1 = null; }, true);
   const input = document.querySelector(engine === 'lunr' ? '.md-search__input' : '#rl4lrm-search-input');
-  const done = () => engine === 'lunr'
-    ? box.querySelector('.md-search-result__list').children.length > 0
+  // lunr: mkdocs-material re-renders its result list for every query; Pagefind box: tagged with its query.
+  const done = (records) => engine === 'lunr'
+    ? records.some(r => r.target.classList && r.target.classList.contains('md-search-result__list')
+                        && r.addedNodes.length > 0)
     : box.getAttribute('data-query') === input.value.trim();
-  new MutationObserver(() => {
-    if (window.__t0 !== null && window.__t1 === null && done()) window.__t1 = performance.now();
+  new MutationObserver((records) => {
+    if (window.__t0 !== null && window.__t1 === null && done(records)) window.__t1 = performance.now();
   }).observe(box, {childList: true, subtree: true, attributes: true, characterData: true});
 }"""
 
@@ -83,7 +85,7 @@ def measure_search(browser, url: str, engine: str, words: list[str]) -> list[flo
     page = browser.new_page()
     page.goto(url + "index.html")
     if engine == "lunr":
-        page.click("label.md-header__button[for=__search]")
+        page.click(".md-search__input")
         page.wait_for_function(
             "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')", timeout=600_000
         )

@@ -84,7 +84,18 @@ def write_fixture_project(root: Path, count: int = 40) -> list[Record]:
     recipe = root / "baselines" / "recipes" / "grpo"
     recipe.mkdir(parents=True)
     (recipe / "cpu-smoke.yaml").write_text("papers:\n- dancegrpo-2025\nsteps: 4\n", encoding="utf-8")
-    (recipe / "README.md").write_text("# GRPO\n\nGroup-relative policy optimisation <on CPU>.\n", encoding="utf-8")
+    (recipe / "README.md").write_text(
+        "# GRPO — Group Relative Policy Optimization\n\n**Objective.** Group-relative advantages.\n\n"
+        "| Preset | Command |\n|---|---|\n| cpu-smoke | `rl4lrm baseline run grpo --preset cpu-smoke` |\n\n"
+        "Preset file: [cpu-smoke.yaml](cpu-smoke.yaml). Metrics: [metrics.csv](results/cpu-smoke/metrics.csv).\n",
+        encoding="utf-8",
+    )
+    (recipe / "results" / "cpu-smoke").mkdir(parents=True)
+    (recipe / "results" / "cpu-smoke" / "metrics.csv").write_text("step,reward\n1,0.5\n", encoding="utf-8")
+    bare = root / "baselines" / "recipes" / "ppo"
+    bare.mkdir()
+    (bare / "cpu-smoke.yaml").write_text("papers: []\nsteps: 2  # <b>not bold</b>\n", encoding="utf-8")
+    (root / "baselines" / "recipes" / "empty").mkdir()
     return records
 
 

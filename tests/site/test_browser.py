@@ -117,7 +117,7 @@ def test_no_request_leaves_localhost(page, base_url: str) -> None:
         "taxonomy/optimizer/critic-free.html",
         "explorer.html",
         "papers/dancegrpo-2025.html",
-        "baselines/grpo.html",
+        "baselines/grpo/index.html",
         "schema.html",
         "data.html",
         "404.html",
@@ -166,5 +166,7 @@ def test_every_internal_link_resolves(base_url: str) -> None:
             if target.startswith(base_url) and target not in seen:
                 queue.append(target)
     assert broken == []
-    assert base_url + "papers/xss-2025.html" in seen and base_url + "baselines/grpo.html" in seen
+    assert (
+        base_url + "papers/xss-2025.html" in seen and base_url + "baselines/grpo/results/cpu-smoke/metrics.csv" in seen
+    )
     assert len(seen) > 60

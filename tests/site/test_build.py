@@ -91,8 +91,15 @@ def test_no_page_loads_anything_from_outside(built) -> None:
 def test_node_and_recipe_pages(built) -> None:
     node = (built.site / "taxonomy" / "optimizer" / "critic-free.html").read_text()
     assert "§3.2.3" in node and "dancegrpo-2025.html" in node and "<svg" in node
-    recipe = (built.site / "baselines" / "grpo.html").read_text()
-    assert "rl4lrm baseline run grpo --preset cpu-smoke" in recipe and "&lt;on CPU&gt;" in recipe
+    recipe = (built.site / "baselines" / "grpo" / "index.html").read_text()
+    assert "rl4lrm baseline run grpo --preset cpu-smoke" in recipe and "<table>" in recipe
+    assert 'href="../../papers/dancegrpo-2025.html"' in recipe and 'href="results/cpu-smoke/metrics.csv"' in recipe
+    assert (built.site / "baselines" / "grpo" / "results" / "cpu-smoke" / "metrics.csv").is_file()
+    bare = (built.site / "baselines" / "ppo" / "index.html").read_text()
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in bare and "Preset cpu-smoke" in bare
+    assert "No presets yet" in (built.site / "baselines" / "empty" / "index.html").read_text()
+    index = (built.site / "baselines" / "index.html").read_text()
+    assert all(f'href="{name}/index.html"' in index for name in ("grpo", "ppo", "empty"))
     home = (built.site / "index.html").read_text()
     assert "§3.2.3" in home and 'class="rl4lrm-plot"' in home and "xss-2025.html" in home
 

@@ -35,3 +35,5 @@ def test_trend_svg_is_well_formed_and_escaped() -> None:
     assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 2
     assert "<b>" not in svg and "&lt;b&gt;x" in svg
     assert trend_svg({"empty": Counter()}, "none") == ""
+    old_and_new = trend_svg({"a": Counter({"1991Q1": 1, "2025Q2": 3})}, "t", years=2)
+    assert ">2024Q1<" in old_and_new and "1991" not in old_and_new

@@ -46,12 +46,13 @@ class BuildResult:
 
 
 def load_recipes(project: Project) -> dict[str, dict[str, Any]]:
-    """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README and results files, papers named."""
+    """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README, the papers its presets name, and the
+    folder itself (its files are published next to the recipe's page)."""
     out: dict[str, dict[str, Any]] = {}
     if not project.recipes.is_dir():
         return out
     for folder in sorted(p for p in project.recipes.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        recipe: dict[str, Any] = {"presets": {}, "results": {}, "papers": set(), "readme": ""}
+        recipe: dict[str, Any] = {"presets": {}, "papers": set(), "readme": "", "folder": folder}
         for path in sorted(folder.glob("*.yaml")):
             recipe["presets"][path.stem] = path.read_text(encoding="utf-8", errors="replace")
             try:
@@ -63,11 +64,18 @@ def load_recipes(project: Project) -> dict[str, dict[str, Any]]:
         readme = folder / "README.md"
         if readme.is_file():
             recipe["readme"] = readme.read_text(encoding="utf-8", errors="replace")
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.stem.lower().startswith("results"):
-                recipe["results"][path.name] = path.read_text(encoding="utf-8", errors="replace")
         out[folder.name] = recipe
     return out
+
+
+def copy_recipe_files(recipe: dict[str, Any], target: Path) -> None:
+    """The recipe folder's files except README.md (presets, results/...), so the README's relative links work."""
+    folder: Path = recipe["folder"]
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "README.md" and not any(p.startswith(".") for p in path.parts):
+            dest = target / path.relative_to(folder)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
 
 
 def _type_name(schema: dict[str, Any]) -> str:
@@ -181,8 +189,9 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
     page("schema.md", pages.schema_page(*schema_fields()))
     for node_id in taxonomy.nodes:
         page(pages.node_path(node_id), pages.node_page(data, node_id))
-    for recipe_id in data.recipes:
+    for recipe_id, recipe in data.recipes.items():
         page(pages.recipe_path(recipe_id), pages.recipe_page(data, recipe_id))
+        copy_recipe_files(recipe, docs / pages.recipe_path(recipe_id).rsplit("/", 1)[0])
     bibtex = {}
     for record in data.records:
         bibtex[record.id] = record_bibtex(record)

@@ -39,7 +39,8 @@ def node_path(node_id: str) -> str:
 
 
 def recipe_path(recipe_id: str) -> str:
-    return f"baselines/{recipe_id}.md"
+    """A recipe's page sits in its own folder, next to copies of its preset files and results."""
+    return f"baselines/{recipe_id}/index.md"
 
 
 def link(src: str, dest: str) -> str:
@@ -306,21 +307,24 @@ def recipes_index_page(data: SiteData) -> str:
 
 
 def recipe_page(data: SiteData, recipe_id: str) -> str:
-    """One recipe: its README, every preset file, the command and its results when present."""
+    """One recipe: its README (markdown written in the repo, links relative to the recipe folder) with the works it
+    reproduces and the smoke command; without a README, every preset file and the results as text."""
     recipe = data.recipes[recipe_id]
     src = recipe_path(recipe_id)
-    records = {r.id: r for r in data.records}
-    parts = [front_matter(recipe_id), "<div data-pagefind-body>\n", f"<h1>{esc(recipe_id)}</h1>\n"]
-    papers = [records[p] for p in sorted(recipe.get("papers", ())) if p in records]
+    papers = [data.by_id[p] for p in sorted(recipe.get("papers", ())) if p in data.by_id]
+    facts = f"<p>Run: <code>rl4lrm baseline run {esc(recipe_id)} --preset cpu-smoke</code></p>"
     if papers:
-        parts.append(
+        facts = (
             "<p>Reproduces: "
             + ", ".join(f'<a href="{esc(link(src, paper_path(r.id)))}">{esc(_label(r))}</a>' for r in papers)
             + "</p>\n"
+            + facts
         )
-    parts.append("</div>\n\n")
-    if recipe.get("readme"):
-        parts.append(f'<div class="rl4lrm-readme"><pre class="rl4lrm-text">{esc(recipe["readme"])}</pre></div>\n\n')
+    readme = recipe.get("readme", "")
+    if readme:
+        head, _, rest = readme.partition("\n") if readme.startswith("# ") else ("", "", readme)
+        return front_matter(recipe_id, html=False) + (head + "\n\n" if head else "") + facts + "\n\n" + rest
+    parts = [front_matter(recipe_id), f"<h1>{esc(recipe_id)}</h1>\n", facts, "\n"]
     for preset, text in recipe.get("presets", {}).items():
         parts.append(
             f'<h2 id="preset-{esc(preset)}">Preset {esc(preset)}</h2>\n'
@@ -328,9 +332,7 @@ def recipe_page(data: SiteData, recipe_id: str) -> str:
             f"<pre><code>{esc(text)}</code></pre>\n\n"
         )
     if not recipe.get("presets"):
-        parts.append("<p>No presets yet.</p>\n\n")
-    for name, text in recipe.get("results", {}).items():
-        parts.append(f'<h2 id="results">Results ({esc(name)})</h2>\n<pre><code>{esc(text)}</code></pre>\n\n')
+        parts.append("<p>No presets yet.</p>\n")
     return "".join(parts)
 
 

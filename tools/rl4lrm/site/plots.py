@@ -24,13 +24,15 @@ def quarters_between(first: str, last: str) -> list[str]:
     return out
 
 
-def trend_svg(series: dict[str, Counter], title: str, width: int = 640, height: int = 240) -> str:
-    """An SVG line chart of counts per quarter; series maps a label to a Counter of quarter -> count."""
+def trend_svg(series: dict[str, Counter], title: str, width: int = 640, height: int = 240, years: int = 5) -> str:
+    """An SVG line chart of counts per quarter over the last `years` calendar years with data; series maps a
+    label to a Counter of quarter -> count."""
     used = [q for counts in series.values() for q, n in counts.items() if n]
     if not used:
         return ""
-    quarters = quarters_between(min(used), max(used))
-    peak = max(max(counts.values(), default=0) for counts in series.values()) or 1
+    last = max(used)
+    quarters = quarters_between(max(min(used), f"{int(last[:4]) - years + 1}Q1"), last)
+    peak = max((counts.get(q, 0) for counts in series.values() for q in quarters), default=0) or 1
     left, right, top, bottom = 36, 8, 20, 36
     legend_rows = (len(series) + 2) // 3 if len(series) > 1 else 0
     full = height + legend_rows * 16
