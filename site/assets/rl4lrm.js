@@ -104,7 +104,7 @@
   }
 
   /* Explorer: AND over facets; state in the query string; selection as BibTeX or JSON. */
-  var PAGE = 100;
+  var PAGE = 50;
 
   function setupExplorer(root) {
     var host = document.getElementById("rl4lrm-explorer");
@@ -255,8 +255,8 @@
         return selected.map(function (r) { return bib.text[r.i]; }).join("\n");
       });
     }
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("input", function (event) { if (event.target === controls.q) apply(); });
+    form.addEventListener("change", function (event) { if (event.target !== controls.q) apply(); });
     more.addEventListener("click", function () { shown += PAGE * 5; renderRows(); });
     buttons.reset.addEventListener("click", function () { history.replaceState(null, "", location.pathname); readUrl(); apply(); });
     buttons.copy.addEventListener("click", function () {

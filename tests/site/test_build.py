@@ -129,3 +129,23 @@ def test_cli_reports_a_missing_config_without_traceback(built, tmp_path: Path, m
     assert main(["site", "build", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "mkdocs.yml: not found" in err and "Traceback" not in err
+
+
+def test_serve_builds_then_serves_the_site(built, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "RL4LRM_ROOT": str(built.root)}
+    cmd = [sys.executable, "-m", "rl4lrm.cli", "site", "serve", "--out", str(tmp_path / "out"), "--port", "0"]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [server.stdout.readline(), server.stdout.readline()]
+        assert lines[0].startswith("built ") and "serving" in lines[1], lines
+        url = lines[1].split(" at ", 1)[1].split()[0]
+        with urllib.request.urlopen(url + "papers/dancegrpo-2025.html") as response:
+            assert b"DanceGRPO" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

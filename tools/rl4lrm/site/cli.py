@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if result.problems:
         print(f"warning: {len(result.problems)} validation problem(s); run 'rl4lrm validate'", file=sys.stderr)
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
-    print(f"built {result.pages} pages from {result.records} records into {result.site} ({steps})")
+    print(f"built {result.pages} pages from {result.records} records into {result.site} ({steps})", flush=True)
     if args.action == "serve":
         from .serve import serve
 

@@ -123,7 +123,9 @@ def works_table(data: SiteData, records: list[Record], src: str, limit: int | No
         links = " ".join(f'<a href="{esc(u)}" rel="noopener">{esc(k)}</a>' for k, u in urls.items() if k != "code")
         code = f'<a href="{esc(urls["code"])}" rel="noopener">code</a>' if "code" in urls else ""
         badge = " ".join(
-            f'<a class="rl4lrm-badge" href="{esc(link(src, recipe_path(b)))}">baseline</a>' for b in r.baselines[:1]
+            f'<a class="rl4lrm-badge" href="{esc(link(src, recipe_path(b)))}">baseline</a>'
+            for b in r.baselines[:1]
+            if b in data.recipes
         )
         rows.append(
             f'<tr><td>{esc(r.date)}</td><td><a href="{esc(link(src, paper_path(r.id)))}">{esc(_label(r))}'
@@ -259,10 +261,10 @@ def paper_page(data: SiteData, record: Record, bibtex: str) -> str:
         f'data-copy-target="bibtex-{esc(record.id)}">Copy</button>'
         f'<pre><code id="bibtex-{esc(record.id)}">{esc(bibtex.strip())}</code></pre></div>\n\n'
     )
-    if record.baselines:
+    if any(b in data.recipes for b in record.baselines):
         parts.append('<h2 id="baseline">Baseline recipe</h2>\n')
-        for recipe_id in record.baselines:
-            presets = data.recipes.get(recipe_id, {}).get("presets", {})
+        for recipe_id in (b for b in record.baselines if b in data.recipes):
+            presets = data.recipes[recipe_id]["presets"]
             preset = "cpu-smoke" if "cpu-smoke" in presets or not presets else next(iter(presets))
             parts.append(
                 f'<p><a href="{esc(link(src, recipe_path(recipe_id)))}">{esc(recipe_id)}</a></p>\n'

@@ -44,7 +44,7 @@ def serve(folder: Path, host: str, port: int) -> int:
     except OSError as exc:
         print(f"rl4lrm site: cannot listen on {host}:{port}: {exc.strerror}")
         return 1
-    print(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+    print(f"serving {folder} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
     with server:
         server.serve_forever()
     return 0
