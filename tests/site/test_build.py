@@ -47,6 +47,7 @@ def test_schema_page_documents_every_field(built) -> None:
     for name in Links.model_fields:
         assert f"<code>links.{name}</code>" in html
     assert 'href="record.schema.json"' in html
+    assert "<code>paper</code>" in html and "<code>benchmark</code>" in html
 
 
 def test_navigation_keeps_paper_pages_out(built) -> None:

@@ -186,7 +186,7 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
     page("explorer.md", pages.explorer_page())
     page("baselines/index.md", pages.recipes_index_page(data))
     page("data.md", pages.data_page(len(records)))
-    page("schema.md", pages.schema_page(*schema_fields()))
+    page("schema.md", pages.schema_page(*schema_fields(), taxonomy))
     for node_id in taxonomy.nodes:
         page(pages.node_path(node_id), pages.node_page(data, node_id))
     for recipe_id, recipe in data.recipes.items():
@@ -272,9 +272,15 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
 
 def _site_url(project: Project) -> str:
     """site_url from mkdocs.yml (the feed needs absolute links)."""
+    import yaml
+
     config_file = project.root / "mkdocs.yml"
-    if config_file.is_file():
-        for line in config_file.read_text(encoding="utf-8").splitlines():
-            if line.startswith("site_url:"):
-                return line.split(":", 1)[1].strip().strip("'\"")
-    return "http://127.0.0.1:8000/"
+    if not config_file.is_file():
+        raise BuildError(f"{config_file}: not found (the site configuration)")
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{config_file}: cannot read the site configuration ({exc})") from None
+    if not isinstance(config, dict) or not config.get("site_url"):
+        raise BuildError(f"{config_file}: site_url is not set (the sitemap and the feed need it)")
+    return str(config["site_url"])

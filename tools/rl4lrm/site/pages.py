@@ -338,14 +338,20 @@ def recipe_page(data: SiteData, recipe_id: str) -> str:
     return "".join(parts)
 
 
-def schema_page(fields: list[tuple[str, str, str, bool]], link_fields: list[tuple[str, str]]) -> str:
-    """Every record field: name, type, required, description; links to record.schema.json."""
+def schema_page(
+    fields: list[tuple[str, str, str, bool]], link_fields: list[tuple[str, str]], taxonomy: Taxonomy
+) -> str:
+    """Every record field: name, type, required, description; the allowed kinds; links to record.schema.json."""
     rows = "".join(
         f"<tr><td><code>{esc(n)}</code></td><td><code>{esc(t)}</code></td><td>{'yes' if req else 'no'}"
         f"</td><td>{esc(d)}</td></tr>"
         for n, t, d, req in fields
     )
     link_rows = "".join(f"<tr><td><code>links.{esc(n)}</code></td><td>{esc(d)}</td></tr>" for n, d in link_fields)
+    kind_rows = "".join(
+        f"<tr><td><code>{esc(k.id)}</code></td><td>{esc(k.title)}</td><td>{esc(k.description)}</td></tr>"
+        for k in taxonomy.kinds.values()
+    )
     return (
         front_matter("Record schema") + "<h1>Record schema</h1>\n\n<p>Each work is one YAML file "
         "<code>papers/&lt;id&gt;.yaml</code>. Editors can validate it against the JSON Schema "
@@ -353,7 +359,11 @@ def schema_page(fields: list[tuple[str, str, str, bool]], link_fields: list[tupl
         '<table class="rl4lrm-schema"><thead><tr><th>Field</th><th>Type</th><th>Required</th>'
         f"<th>Description</th></tr></thead><tbody>{rows}</tbody></table>\n\n"
         '<h2 id="links">Links</h2>\n\n<table class="rl4lrm-schema"><thead><tr><th>Field</th><th>Description'
-        f"</th></tr></thead><tbody>{link_rows}</tbody></table>\n"
+        f"</th></tr></thead><tbody>{link_rows}</tbody></table>\n\n"
+        '<h2 id="kinds">Kinds</h2>\n\n<table class="rl4lrm-schema"><thead><tr><th>kind</th><th>Title</th>'
+        f"<th>Description</th></tr></thead><tbody>{kind_rows}</tbody></table>\n\n"
+        f"<p>Taxonomy node ids are listed, with their survey sections, on the "
+        f'<a href="taxonomy/index.html">taxonomy</a> page.</p>\n'
     )
 
 
