@@ -312,9 +312,15 @@ class RolloutTrainer:
         if config.gradient_checkpointing:
             model.gradient_checkpointing_enable()
         wrapped = policy_and_value_class()(model, self.value_model)
-        optimizer = torch.optim.AdamW(wrapped.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+        optimizer = torch.optim.AdamW(
+            wrapped.parameters(), lr=config.learning_rate, eps=config.adam_eps, weight_decay=0.0
+        )
+        plugin = self.accelerator.state.deepspeed_plugin
+        if plugin is not None:  # no dataloader is prepared, so DeepSpeed is told the micro-batch size directly
+            rows = config.batch_size * config.num_generations // self.accelerator.num_processes
+            plugin.deepspeed_config["train_micro_batch_size_per_gpu"] = config.micro_batch_size or rows
         self.model, self.optimizer = self.accelerator.prepare(wrapped, optimizer)
-        if self.accelerator.state.deepspeed_plugin is not None:
+        if plugin is not None:
             from trl.models.utils import prepare_deepspeed
 
             self.ref_model = prepare_deepspeed(ref, self.accelerator)
