@@ -140,11 +140,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="556,5000,20000")
     parser.add_argument("--engines", default="pagefind,lunr")
+    parser.add_argument("--site", type=Path, help="measure this already built (Pagefind) site instead, then stop")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="rl4lrm-search-bench-") as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        if args.site:
+            count = len(list((args.site / "papers").glob("*.html")))
+            server, url = serve_in_thread(args.site)
+            words = queries(args.site.parents[1], count)
+            times = measure_search(browser, url, "pagefind", words)
+            print(f"{args.site}: keystroke -> results {summary(times)}")
+            print("  per query: " + ", ".join(f"{w} {t:.0f}" for w, t in zip(words, times, strict=True)))
+            print(f"  explorer filter change: {summary(measure_explorer(browser, url))}")
+            server.shutdown()
+            return 0
         for size in (int(s) for s in args.sizes.split(",")):
             project = Path(tmp) / str(size)
             project.mkdir()
@@ -161,6 +172,7 @@ def main() -> int:
                         f"{size} records, {engine}: build {seconds:.0f} s; keystroke -> results {summary(times)}",
                         flush=True,
                     )
+                    print("  per query: " + ", ".join(f"{w} {t:.0f}" for w, t in zip(words, times, strict=True)))
                     if engine == "pagefind":
                         print(
                             f"{size} records, explorer filter change: {summary(measure_explorer(browser, url))}",

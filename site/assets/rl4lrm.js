@@ -51,47 +51,112 @@
     });
   }
 
-  /* Search: Pagefind's chunked index, loaded on first focus; only the newest query's results are shown. */
-  function setupSearch(root) {
-    var input = document.getElementById("rl4lrm-search-input");
-    var box = document.getElementById("rl4lrm-search-results");
-    if (!input || !box) return;
+  /* Search box. "scan": substring match over data/search.js (names, titles, authors, summaries, taxonomy nodes),
+     so "GRPO" finds "DanceGRPO"; it works from disk too. "pagefind": Pagefind's chunked index, for comparison. */
+  var HITS = 8;
+
+  function scanEngine(root) {
+    var ready = null;
+    function load() {
+      if (!ready) {
+        ready = loadScript(new URL("data/search.js", root).href).then(function () {
+          var data = window.RL4LRM_SEARCH;
+          var items = data.works.map(function (w) {
+            return { url: "papers/" + w[0] + ".html", title: w[1] && w[2].indexOf(w[1]) !== 0 ? w[1] + " — " + w[2] : w[2],
+                     info: [w[5], w[3]].filter(Boolean).join(" · "), name: w[1].toLowerCase(),
+                     title_lc: w[2].toLowerCase(), text: (w[1] + " " + w[2] + " " + w[3] + " " + w[4]).toLowerCase(),
+                     year: +w[5] };
+          });
+          data.nodes.forEach(function (n) {
+            items.push({ url: "taxonomy/" + n[0] + ".html", title: n[1] + " (§" + n[2] + ")", info: "taxonomy · " + n[3],
+                         name: n[1].toLowerCase(), title_lc: n[1].toLowerCase(),
+                         text: (n[0] + " " + n[1] + " " + n[3]).toLowerCase(), year: 9999 });
+          });
+          return items;
+        });
+      }
+      return ready;
+    }
+    function score(item, query, words) {
+      for (var i = 0; i < words.length; i++) if (item.text.indexOf(words[i]) < 0) return 0;
+      if (item.name === query) return 4;
+      if (item.name && item.name.indexOf(query) >= 0) return 3;
+      if (item.title_lc.indexOf(query) >= 0) return 2;
+      return 1;
+    }
+    return {
+      load: load,
+      search: function (query) {
+        return load().then(function (items) {
+          var q = query.toLowerCase();
+          var words = q.split(/\s+/).filter(Boolean);
+          var hits = [];
+          for (var i = 0; i < items.length; i++) {
+            var s = score(items[i], q, words);
+            if (s) hits.push([s, items[i]]);
+          }
+          hits.sort(function (a, b) { return b[0] - a[0] || b[1].year - a[1].year; });
+          return { total: hits.length, items: hits.slice(0, HITS).map(function (h) {
+            var item = h[1];
+            return { url: new URL(item.url, root).href, title: item.title, info: item.info };
+          }) };
+        });
+      }
+    };
+  }
+
+  function pagefindEngine(root) {
     var pagefind = null;
-    var latest = 0;
     function load() {
       if (!pagefind) {
         pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
           return pf.options({ baseUrl: root.pathname, excerptLength: 24 }).then(function () { pf.init(); return pf; });
-        });
+        }).catch(function (error) { pagefind = null; throw error; });
       }
       return pagefind;
     }
-    function render(query, total, items) {
+    return {
+      load: load,
+      search: function (query) {
+        return load().then(function (pf) { return pf.search(query); }).then(function (search) {
+          return Promise.all(search.results.slice(0, HITS).map(function (r) { return r.data(); })).then(function (data) {
+            return { total: search.results.length, items: data.map(function (d) {
+              return { url: d.url, title: d.meta.title || d.url, info: d.meta.info || d.excerpt.replace(/<[^>]*>/g, "") };
+            }) };
+          });
+        });
+      }
+    };
+  }
+
+  function setupSearch(root) {
+    var input = document.getElementById("rl4lrm-search-input");
+    var box = document.getElementById("rl4lrm-search-results");
+    if (!input || !box) return;
+    var engine = input.getAttribute("data-engine") === "pagefind" ? pagefindEngine(root) : scanEngine(root);
+    var latest = 0;
+    function render(query, found) {
       box.textContent = "";
+      var total = found.total;
       box.appendChild(el("div", { class: "rl4lrm-search__meta" }, total ? total + " result" + (total === 1 ? "" : "s") : "No results"));
-      items.forEach(function (item) {
+      found.items.forEach(function (item) {
         var hit = el("a", { class: "rl4lrm-search__hit", href: item.url });
-        hit.appendChild(el("strong", {}, item.meta.title || item.url));
-        hit.appendChild(el("span", {}, item.meta.info || item.excerpt.replace(/<[^>]*>/g, "")));
+        hit.appendChild(el("strong", {}, item.title));
+        hit.appendChild(el("span", {}, item.info));
         box.appendChild(hit);
       });
       box.hidden = false;
       box.setAttribute("data-query", query);
     }
-    input.addEventListener("focus", load);
+    input.addEventListener("focus", function () { engine.load().catch(function () {}); });
     input.addEventListener("input", function () {
       var query = input.value.trim();
       var ticket = ++latest;
       if (!query) { box.hidden = true; box.textContent = ""; box.removeAttribute("data-query"); return; }
-      load().then(function (pf) { return pf.search(query); }).then(function (search) {
-        if (ticket !== latest) return null;
-        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (items) {
-          if (ticket === latest) render(query, search.results.length, items);
-        });
+      engine.search(query).then(function (found) {
+        if (ticket === latest) render(query, found);
       }).catch(function () {
-        pagefind = null;
-        box.textContent = location.protocol === "file:"
-          ? "Search needs the site served over HTTP (make serve); the explorer works from disk."
+        box.textContent = location.protocol === "file:" ? "This search needs the site served over HTTP (make serve)."
           : "Search index not available.";
         box.hidden = false;
       });

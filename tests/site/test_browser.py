@@ -100,13 +100,17 @@ def test_hostile_record_renders_as_text(page, base_url: str) -> None:
     assert page.errors == []
 
 
-def test_explorer_works_opened_from_disk(page, built) -> None:
+def test_explorer_and_search_work_opened_from_disk(page, built) -> None:
     page.goto((built.site / "explorer.html").as_uri() + "?kind=paper")
     page.wait_for_selector("#rl4lrm-explorer[data-ready]")
     expected = sum(1 for r in built.records if r.kind == "paper")
     assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(expected)
     page.click(".rl4lrm-explorer__table tbody a[href$='.html']")
     assert page.url.startswith("file://") and "/papers/" in page.url
+    page.fill("#rl4lrm-search-input", "GRP")
+    page.press("#rl4lrm-search-input", "O")
+    page.wait_for_selector("#rl4lrm-search-results[data-query='GRPO']")
+    assert page.locator("#rl4lrm-search-results a[href$='/papers/dancegrpo-2025.html']").count() == 1
     assert page.errors == []
 
 

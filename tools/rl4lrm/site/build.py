@@ -1,8 +1,9 @@
 """Build the site: records and taxonomy -> markdown and data files in <out>/docs -> mkdocs -> <out>/site.
 
-The generated pages are a plain function of the records (see pages.py); mkdocs-material renders them and
-Pagefind indexes the result for search. Both folders are built next to the old ones and swapped in at the end,
-so a served site is never half-written.
+The generated pages are a plain function of the records (see pages.py); mkdocs-material renders them. Search runs
+in the browser over data/search.js (names, titles, authors, summaries and taxonomy nodes; substring matching).
+Pagefind and mkdocs-material's lunr can be built instead, for comparison (benchmarks/site_search.py). Both folders
+are built next to the old ones and swapped in at the end, so a served site is never half-written.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..validate import validate
 from . import pages
 
 FEED_SIZE = 50
-SEARCH_ENGINES = ("pagefind", "lunr")
+SEARCH_ENGINES = ("scan", "pagefind", "lunr")
 # Material for MkDocs prints a notice about MkDocs 2 / its end of life unless these are set
 # (material/templates/__init__.py reads both).
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -158,6 +159,14 @@ def explorer_data(data: pages.SiteData) -> dict[str, Any]:
     return {"rows": rows, "nodes": nodes, "kinds": kinds}
 
 
+def search_data(data: pages.SiteData) -> dict[str, Any]:
+    """What the search box scans: per work its page, name, title, authors, summary and year; per taxonomy node its
+    page, title, section and description."""
+    works = [[r.id, r.name or "", r.title, ", ".join(r.authors), r.summary or "", r.date[:4]] for r in data.records]
+    nodes = [[n.id, n.title, n.section, n.description] for n in data.taxonomy.nodes.values()]
+    return {"works": works, "nodes": nodes}
+
+
 def _write(docs: Path, relpath: str, text: str) -> None:
     path = docs / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,11 +214,13 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
     keys = {r.id: bibtex_key(r) for r in data.records}
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex, "keys": keys}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
+    _write(docs, "data/search.js", _js_data("RL4LRM_SEARCH", search_data(data)))
     return count
 
 
 def mkdocs_build(project: Project, docs: Path, site: Path, strict: bool, search: str) -> None:
-    """Render docs into site with the repo's mkdocs.yml (lunr: mkdocs-material's own search instead of Pagefind)."""
+    """Render docs into site with the repo's mkdocs.yml; the search engine is told to the pages' script through
+    config.extra (lunr turns on mkdocs-material's own search plugin)."""
     os.environ.update(QUIET_ENV)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -220,6 +231,7 @@ def mkdocs_build(project: Project, docs: Path, site: Path, strict: bool, search:
         raise BuildError(f"{config_file}: not found (the site configuration)")
     hooks = [str(Path(__file__).with_name("mkdocs_hooks.py"))]  # this package's copy, wherever the project is
     overrides: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(site), "strict": strict, "hooks": hooks}
+    overrides["extra"] = {"search": search}
     if search == "lunr":
         overrides["plugins"] = ["search"]
     try:
@@ -237,7 +249,7 @@ def pagefind_index(site: Path) -> None:
         raise BuildError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}")
 
 
-def build_site(project: Project, out: Path, strict: bool = False, search: str = "pagefind") -> BuildResult:
+def build_site(project: Project, out: Path, strict: bool = False, search: str = "scan") -> BuildResult:
     """Generate, render and index the site into out/site; returns what was built and how long each step took."""
     if search not in SEARCH_ENGINES:
         raise BuildError(f"unknown search engine '{search}' (choose from {', '.join(SEARCH_ENGINES)})")

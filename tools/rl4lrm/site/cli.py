@@ -20,9 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action.add_argument("--strict", action="store_true", help="fail on any validation problem or mkdocs warning")
         action.add_argument(
             "--search",
-            choices=("pagefind", "lunr"),
-            default="pagefind",
-            help="search engine (default: pagefind; lunr is mkdocs-material's, for comparison)",
+            choices=("scan", "pagefind", "lunr"),
+            default="scan",
+            help="search engine (default: scan, the site's own; pagefind and lunr are built for comparison)",
         )
         if name == "serve":
             action.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
