@@ -104,9 +104,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The fixture project built once (strict) for the whole session."""
     root = tmp_path_factory.mktemp("site-project")
     records = write_fixture_project(root)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RL4LRM_ROOT", str(root))
-        result = build_site(Project(root), root / "build", strict=True)
+    result = build_site(Project(root), root / "build", strict=True)
     return BuiltSite(root, result, records)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from ..exports import bibtex_key, record_bibtex, records_bibtex, records_json
+from ..exports import record_bibtex, records_json
 from ..project import Project
 from ..safeyaml import YamlProblem, load_file
 from ..schema import Links, Record
@@ -167,6 +167,21 @@ def search_data(data: pages.SiteData) -> dict[str, Any]:
     return {"works": works, "nodes": nodes}
 
 
+def _record_schema(project: Project) -> dict[str, Any]:
+    """`rl4lrm schema` output for this project (that command finds its project through RL4LRM_ROOT)."""
+    from ..commands.schema import record_json_schema
+
+    before = os.environ.get("RL4LRM_ROOT")
+    os.environ["RL4LRM_ROOT"] = str(project.root)
+    try:
+        return record_json_schema()
+    finally:
+        if before is None:
+            del os.environ["RL4LRM_ROOT"]
+        else:
+            os.environ["RL4LRM_ROOT"] = before
+
+
 def _write(docs: Path, relpath: str, text: str) -> None:
     path = docs / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,9 +190,7 @@ def _write(docs: Path, relpath: str, text: str) -> None:
 
 def generate(project: Project, records: list[Record], taxonomy, docs: Path, site_url: str) -> int:
     """Write every page source and data file into docs; returns the number of pages."""
-    from ..commands.schema import record_json_schema
-
-    data = pages.SiteData(taxonomy, records, load_recipes(project), site_url)
+    data = pages.SiteData(taxonomy, records, load_recipes(project))
     site_src = project.site
     if (site_src / "assets").is_dir():
         shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -207,12 +220,11 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
         page(pages.paper_path(record.id), pages.paper_page(data, record, bibtex[record.id]))
     as_json = records_json(data.records)
     _write(docs, "papers.json", json.dumps(as_json, ensure_ascii=False, indent=1) + "\n")
-    _write(docs, "papers.bib", records_bibtex(data.records))
+    _write(docs, "papers.bib", "\n".join(bibtex.values()))
     _write(docs, "feed.xml", atom_feed(data.records, site_url))
-    _write(docs, "record.schema.json", json.dumps(record_json_schema(), indent=2) + "\n")
+    _write(docs, "record.schema.json", json.dumps(_record_schema(project), indent=2) + "\n")
     _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
-    keys = {r.id: bibtex_key(r) for r in data.records}
-    _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex, "keys": keys}))
+    _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
     _write(docs, "data/search.js", _js_data("RL4LRM_SEARCH", search_data(data)))
     return count

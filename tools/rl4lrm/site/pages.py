@@ -1,7 +1,8 @@
 """Page sources of the site as plain functions of the data: each returns markdown text (front matter + HTML).
 
 Every string that comes from a record, a recipe or the taxonomy goes through ``esc`` before it reaches a page.
-Page paths are relative to the docs folder (``papers/<id>.md``, ``taxonomy/<node>.md``, ``baselines/<id>.md``).
+Page paths are relative to the docs folder (``papers/<id>.md``, ``taxonomy/<node>.md``,
+``baselines/<id>/index.md``).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def front_matter(title: str, html: bool = True) -> str:
 
 
 def sub_tokens(name: str) -> list[str]:
-    """Parts and suffixes of a name so that a prefix search for 'GRPO' finds 'DanceGRPO'."""
+    """Parts and suffixes of a name, hidden on its page, so that word-prefix engines (Pagefind, lunr) find
+    'DanceGRPO' for 'GRPO' too."""
     parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)
     out = {p for p in parts if len(p) > 1}
     compact = re.sub(r"[^A-Za-z0-9]", "", name)
@@ -76,7 +78,6 @@ class SiteData:
     taxonomy: Taxonomy
     records: list[Record]
     recipes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    site_url: str = ""
     by_node: dict[str, list[Record]] = field(default_factory=dict)
     direct_ids: dict[str, list[str]] = field(default_factory=dict)
     by_id: dict[str, Record] = field(default_factory=dict)
