@@ -173,7 +173,7 @@ def run_recipe(
 
 
 def environment() -> dict[str, Any]:
-    """Where a result was measured: library versions, CPU count, GPU name (or none)."""
+    """Where a result was measured: library versions, CPU count and load, GPU name (or none)."""
     import platform
 
     import torch
@@ -187,6 +187,7 @@ def environment() -> dict[str, Any]:
         "transformers": transformers.__version__,
         "trl": trl.__version__,
         "cpus": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine slows the seconds reported
         "gpu": gpu,
         "gpus": torch.cuda.device_count(),
     }
