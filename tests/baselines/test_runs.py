@@ -78,3 +78,13 @@ def test_seeded_grpo_raises_held_out_greedy_accuracy(recipes: Path, tmp_path: Pa
     summary = run_recipe(load_recipe(recipes / "grpo" / "cpu-smoke.yaml", overrides), tmp_path)
     assert summary["before"]["greedy_accuracy"] <= 0.15
     assert summary["after"]["greedy_accuracy"] >= 0.4, summary
+
+
+def test_bad_config_stops_before_any_model_is_built(recipes: Path, tmp_path: Path) -> None:
+    from rl4lrm.problems import DataError
+
+    file = load_recipe(recipes / "grpo" / "cpu-smoke.yaml", ["num_generation=8"])
+    with pytest.raises(DataError) as info:
+        run_recipe(file, tmp_path / "out")
+    assert info.value.problems[0].field == "config.num_generation"
+    assert not (tmp_path / "out").exists()
