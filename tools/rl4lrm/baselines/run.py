@@ -226,11 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipe", type=Path, required=True, help="a baselines/recipes/<algorithm>/<preset>.yaml")
     parser.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+    parser.add_argument("--record", action="store_true", help="copy the results next to the recipe for its page")
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="recipe overrides, e.g. max_steps=3")
     args = parser.parse_args(argv)
     try:
         file = load_recipe(args.recipe, args.overrides)
-        summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=not args.fresh)
+        output_dir = args.output_dir or default_output_dir(file)
+        summary = run_recipe(file, output_dir, resume=not args.fresh)
+        if args.record and _main_process():
+            command = " ".join(["python -m rl4lrm.baselines.run --recipe", str(args.recipe), *args.overrides])
+            record_results(file, output_dir, summary, command)
     except DataError as exc:
         print(render(exc.problems, "text"), file=sys.stderr)
         return 2
