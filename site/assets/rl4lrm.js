@@ -232,6 +232,7 @@
 
     var selected = [];
     var shown = PAGE;
+    var papers = new URL("papers/", root).href;
 
     function state() {
       return {
@@ -268,18 +269,31 @@
       var query = p.toString();
       history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
     }
+    var members = {};
+    function memberOf(node) {
+      /* One byte per row: is the row under this taxonomy node? Built the first time the node is chosen. */
+      if (!members[node]) {
+        var flags = new Uint8Array(data.rows.length);
+        data.rows.forEach(function (r, i) { if (r.x.indexOf(node) >= 0) flags[i] = 1; });
+        members[node] = flags;
+      }
+      return members[node];
+    }
     function filter(s) {
-      var nodes = s.nodes.map(function (n) { return nodeIndex[n]; });
+      var nodes = s.nodes.map(function (n) { return memberOf(nodeIndex[n]); });
       var words = s.q.toLowerCase().split(/\s+/).filter(Boolean);
-      return data.rows.filter(function (r) {
-        if (r.y < s.from || r.y > s.to) return false;
-        if (s.kind && r.k !== s.kind) return false;
-        if (s.code && !r.c) return false;
-        if (s.baseline && !r.b) return false;
-        for (var i = 0; i < nodes.length; i++) if (r.x.indexOf(nodes[i]) < 0) return false;
-        for (var j = 0; j < words.length; j++) if (r.h.indexOf(words[j]) < 0) return false;
-        return true;
-      });
+      var out = [];
+      var rows = data.rows;
+      outer: for (var i = 0; i < rows.length; i++) {
+        var r = rows[i];
+        if (r.y < s.from || r.y > s.to) continue;
+        if (s.kind && r.k !== s.kind) continue;
+        if ((s.code && !r.c) || (s.baseline && !r.b)) continue;
+        for (var n = 0; n < nodes.length; n++) if (!nodes[n][i]) continue outer;
+        for (var w = 0; w < words.length; w++) if (r.h.indexOf(words[w]) < 0) continue outer;
+        out.push(r);
+      }
+      return out;
     }
     function renderRows() {
       var frag = document.createDocumentFragment();
@@ -287,7 +301,7 @@
         var tr = el("tr");
         tr.appendChild(el("td", {}, r.d));
         var name = el("td");
-        name.appendChild(el("a", { href: new URL("papers/" + r.i + ".html", root).href }, r.n || r.i));
+        name.appendChild(el("a", { href: papers + r.i + ".html" }, r.n || r.i));
         tr.appendChild(name);
         tr.appendChild(el("td", {}, r.t));
         tr.appendChild(el("td", {}, r.a));
