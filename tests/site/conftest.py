@@ -87,7 +87,8 @@ def write_fixture_project(root: Path, count: int = 40) -> list[Record]:
     (recipe / "README.md").write_text(
         "# GRPO — Group Relative Policy Optimization\n\n**Objective.** Group-relative advantages.\n\n"
         "| Preset | Command |\n|---|---|\n| cpu-smoke | `rl4lrm baseline run grpo --preset cpu-smoke` |\n\n"
-        "Preset file: [cpu-smoke.yaml](cpu-smoke.yaml). Metrics: [metrics.csv](results/cpu-smoke/metrics.csv).\n",
+        "Preset file: [cpu-smoke.yaml](cpu-smoke.yaml). Metrics: [metrics.csv](results/cpu-smoke/metrics.csv).\n"
+        "Trainer: [grpo.py](../../../tools/rl4lrm/baselines/grpo.py).\n",
         encoding="utf-8",
     )
     (recipe / "results" / "cpu-smoke").mkdir(parents=True)

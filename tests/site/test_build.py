@@ -96,6 +96,7 @@ def test_node_and_recipe_pages(built) -> None:
     assert "rl4lrm baseline run grpo --preset cpu-smoke" in recipe and "<table>" in recipe
     assert 'href="../../papers/dancegrpo-2025.html"' in recipe and 'href="results/cpu-smoke/metrics.csv"' in recipe
     assert (built.site / "baselines" / "grpo" / "results" / "cpu-smoke" / "metrics.csv").is_file()
+    assert 'href="https://github.com/rl4lrm/rl4lrm/blob/main/tools/rl4lrm/baselines/grpo.py"' in recipe
     bare = (built.site / "baselines" / "ppo" / "index.html").read_text()
     assert "&lt;b&gt;not bold&lt;/b&gt;" in bare and "Preset cpu-smoke" in bare
     assert "No presets yet" in (built.site / "baselines" / "empty" / "index.html").read_text()
@@ -150,3 +151,15 @@ def test_serve_builds_then_serves_the_site(built, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_strict_build_names_a_broken_link(built, tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("taxonomy", "site", "papers", "baselines"):
+        shutil.copytree(built.root / name, tmp_path / name)
+    shutil.copy(built.root / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    readme = tmp_path / "baselines" / "recipes" / "grpo" / "README.md"
+    readme.write_text(readme.read_text() + "\nSee [the 8-GPU preset](8xgpu.yaml).\n")
+    with pytest.raises(BuildError, match=r"baselines/grpo/index.md.*8xgpu.yaml"):
+        build_site(Project(tmp_path), tmp_path / "build", strict=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from rl4lrm.site.pages import link, sub_tokens
+from rl4lrm.site.pages import link, repo_links, sub_tokens
 from rl4lrm.site.plots import quarter, quarters_between, trend_svg
 
 
@@ -37,3 +37,15 @@ def test_trend_svg_is_well_formed_and_escaped() -> None:
     assert trend_svg({"empty": Counter()}, "none") == ""
     old_and_new = trend_svg({"a": Counter({"1991Q1": 1, "2025Q2": 3})}, "t", years=2)
     assert ">2024Q1<" in old_and_new and "1991" not in old_and_new
+
+
+def test_repo_links_leave_the_folder_for_the_repository() -> None:
+    text = (
+        "[a](a.yaml) [b](../../../tools/b.py#L3) ![c](results/c.png) [d](https://x.org/d) [e](#top) [f](../../../../f)"
+    )
+    out = repo_links(text, "baselines/recipes/grpo", "https://github.com/o/r")
+    assert out == (
+        "[a](a.yaml) [b](https://github.com/o/r/blob/main/tools/b.py#L3) ![c](results/c.png) [d](https://x.org/d) "
+        "[e](#top) f"
+    )
+    assert repo_links("[b](../x.py) ![i](../i.png)", "baselines/recipes/grpo", "") == "b i"

@@ -9,6 +9,7 @@ are built next to the old ones and swapped in at the end, so a served site is ne
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -188,9 +189,10 @@ def _write(docs: Path, relpath: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(project: Project, records: list[Record], taxonomy, docs: Path, site_url: str) -> int:
-    """Write every page source and data file into docs; returns the number of pages."""
-    data = pages.SiteData(taxonomy, records, load_recipes(project))
+def generate(project: Project, records: list[Record], taxonomy, docs: Path, config: dict[str, Any]) -> int:
+    """Write every page source and data file into docs (config: mkdocs.yml); returns the number of pages."""
+    repository = str((config.get("extra") or {}).get("repository") or "")
+    data = pages.SiteData(taxonomy, records, load_recipes(project), repository)
     site_src = project.site
     if (site_src / "assets").is_dir():
         shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -221,7 +223,7 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, site
     as_json = records_json(data.records)
     _write(docs, "papers.json", json.dumps(as_json, ensure_ascii=False, indent=1) + "\n")
     _write(docs, "papers.bib", "\n".join(bibtex.values()))
-    _write(docs, "feed.xml", atom_feed(data.records, site_url))
+    _write(docs, "feed.xml", atom_feed(data.records, str(config["site_url"])))
     _write(docs, "record.schema.json", json.dumps(_record_schema(project), indent=2) + "\n")
     _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
@@ -243,14 +245,31 @@ def mkdocs_build(project: Project, docs: Path, site: Path, strict: bool, search:
         raise BuildError(f"{config_file}: not found (the site configuration)")
     hooks = [str(Path(__file__).with_name("mkdocs_hooks.py"))]  # this package's copy, wherever the project is
     overrides: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(site), "strict": strict, "hooks": hooks}
-    overrides["extra"] = {"search": search}
+    overrides["extra"] = {**(site_config(project).get("extra") or {}), "search": search}
     if search == "lunr":
         overrides["plugins"] = ["search"]
+    warnings = _WarningList()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(warnings)
     try:
         config = load_config(str(config_file), **overrides)
         build(config)
     except (Abort, ConfigurationError) as exc:
-        raise BuildError(f"mkdocs: {exc}") from None
+        details = "".join(f"\n  {message}" for message in warnings.messages)
+        raise BuildError(f"mkdocs: {exc}{details}") from None
+    finally:
+        logger.removeHandler(warnings)
+
+
+class _WarningList(logging.Handler):
+    """Collects mkdocs' warnings so that a failed strict build says what went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def pagefind_index(site: Path) -> None:
@@ -272,14 +291,14 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     if strict and problems:
         raise BuildError(f"{len(problems)} validation problem(s), first: {problems[0]} (run: rl4lrm validate)")
     records = report.records.records
-    site_url = _site_url(project)
+    config = site_config(project)
     times["load"] = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     docs_tmp, site_tmp = out / "docs.tmp", out / "site.tmp"
     for path in (docs_tmp, site_tmp):
         shutil.rmtree(path, ignore_errors=True)
     start = time.perf_counter()
-    count = generate(project, records, report.taxonomy, docs_tmp, site_url)
+    count = generate(project, records, report.taxonomy, docs_tmp, config)
     times["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     mkdocs_build(project, docs_tmp, site_tmp, strict, search)
@@ -294,8 +313,8 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     return BuildResult(out / "site", count, len(records), times, problems)
 
 
-def _site_url(project: Project) -> str:
-    """site_url from mkdocs.yml (the feed needs absolute links)."""
+def site_config(project: Project) -> dict[str, Any]:
+    """mkdocs.yml as data; site_url is required (the sitemap and the feed need absolute links)."""
     import yaml
 
     config_file = project.root / "mkdocs.yml"
@@ -307,4 +326,4 @@ def _site_url(project: Project) -> str:
         raise BuildError(f"{config_file}: cannot read the site configuration ({exc})") from None
     if not isinstance(config, dict) or not config.get("site_url"):
         raise BuildError(f"{config_file}: site_url is not set (the sitemap and the feed need it)")
-    return str(config["site_url"])
+    return config

@@ -8,6 +8,7 @@ Page paths are relative to the docs folder (``papers/<id>.md``, ``taxonomy/<node
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class SiteData:
     taxonomy: Taxonomy
     records: list[Record]
     recipes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    repository: str = ""
     by_node: dict[str, list[Record]] = field(default_factory=dict)
     direct_ids: dict[str, list[str]] = field(default_factory=dict)
     by_id: dict[str, Record] = field(default_factory=dict)
@@ -309,6 +311,28 @@ def recipes_index_page(data: SiteData) -> str:
     )
 
 
+_MD_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
+
+
+def repo_links(markdown: str, folder: str, repository: str) -> str:
+    """Point markdown links that leave folder (a repo path) at the file in the repository (or keep only their text
+    when no repository is known); links inside folder stay relative, its files are published beside the page."""
+
+    def fix(match: re.Match) -> str:
+        text, target = match.groups()
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", target):
+            return match.group(0)
+        file, hash_, fragment = target.partition("#")
+        path = posixpath.normpath(posixpath.join(folder, file))
+        if path == folder or path.startswith(folder + "/"):
+            return match.group(0)
+        if repository and not path.startswith("../"):
+            return f"{text}({repository.rstrip('/')}/blob/main/{path}{hash_}{fragment})"
+        return text.lstrip("!")[1:-1]
+
+    return _MD_LINK.sub(fix, markdown)
+
+
 def recipe_page(data: SiteData, recipe_id: str) -> str:
     """One recipe: its README (markdown written in the repo, links relative to the recipe folder) with the works it
     reproduces and the smoke command; without a README, every preset file and the results as text."""
@@ -323,7 +347,7 @@ def recipe_page(data: SiteData, recipe_id: str) -> str:
             + "</p>\n"
             + facts
         )
-    readme = recipe.get("readme", "")
+    readme = repo_links(recipe.get("readme", ""), f"baselines/recipes/{recipe_id}", data.repository)
     if readme:
         head, _, rest = readme.partition("\n") if readme.startswith("# ") else ("", "", readme)
         return front_matter(recipe_id, html=False) + (head + "\n\n" if head else "") + facts + "\n\n" + rest
