@@ -6,7 +6,8 @@ Each algorithm starts from its own cpu-smoke recipe; only the task, the budget (
 step, the same SFT warm-up) and the seed change, so the rows differ by algorithm alone. Each cell is the mean ±
 std over the seeds. Seconds are wall-clock training time (and process CPU time) on this machine: on shared cores
 they grow with the load, which the table reports. The runs go through the same runner as `rl4lrm baseline run`.
-`--out` also writes <out>.json (every run) and <out stem>.png (mean reward curves).
+`--out` also writes <out>.json (every run) and <out>.png (mean reward curves), after every run; `--resume`
+keeps the runs already in <out>.json.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ TASKS: dict[str, dict[str, Any]] = {
 }
 # table row -> (recipe folder, overrides that select a variant of it)
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "dapo-full": ("dapo", {"trainer": "dapo-dynamic"}),
+    "dapo-full": ("dapo", {"trainer": "dapo-dynamic", "config.dynamic_sampling_max_rounds": 64}),
     "reinforce-pp-baseline": (
         "reinforce-pp",
         {"defining.baseline.value": "group", "config.num_generations": 8, "config.batch_size": 8},
@@ -64,7 +65,7 @@ def recipe_text(
     data["task"] = {**spec["task"], "train_size": 4096, "eval_size": eval_size, "seed": 0}
     data["model"]["warmup_sft_steps"] = spec["warmup"] if warmup is None else warmup
     config = data.setdefault("config", {})
-    config.update(max_steps=steps, seed=seed, logging_steps=10, save_steps=10**6)
+    config.update(max_steps=steps, seed=seed, logging_steps=min(10, steps), save_steps=10**6)
     length_key = "max_new_tokens" if "max_new_tokens" in config else "max_completion_length"  # online DPO: the former
     if "preferences" in data:  # DPO samples its pairs once, before training
         data["preferences"]["max_new_tokens"] = spec["length"]
@@ -74,8 +75,9 @@ def recipe_text(
         config["max_length"] = 32
     data.setdefault("eval", {})["max_new_tokens"] = spec["length"]
     for reward in data["rewards"]:
-        if reward["name"] == "soft_overlong":  # DAPO's length penalty scaled to the task's answer length
-            reward.update(max_length=spec["length"], cache=max(1, spec["length"] // 2))
+        if reward["name"] == "soft_overlong":  # DAPO: room past the answer length, where the soft penalty applies
+            reward.update(max_length=2 * spec["length"], cache=spec["length"])
+            config[length_key] = 2 * spec["length"]
     for key, value in changes.items():
         _set(data, key, value)
     return yaml.safe_dump(data, sort_keys=False), path
@@ -93,8 +95,12 @@ def run_one(
     load = os.getloadavg()[0]
     cpu = time.process_time()
     with tempfile.TemporaryDirectory(prefix="toy-table-") as out:
-        summary = run_recipe(file, Path(out))
-        rows = [json.loads(line) for line in (Path(out) / "metrics.jsonl").read_text().splitlines()]
+        try:
+            summary = run_recipe(file, Path(out))
+        except RuntimeError as exc:  # e.g. dynamic sampling finding no group with differing rewards
+            return {"algorithm": algorithm, "task": task, "seed": seed, "failed": str(exc), "load": round(load, 1)}
+        log = Path(out) / "metrics.jsonl"
+        rows = [json.loads(line) for line in log.read_text().splitlines()] if log.is_file() else []
     curve = [(r["step"], r["reward"]) for r in rows if r.get("reward") is not None and r["step"] > 0]
     return {
         "algorithm": algorithm,
@@ -137,9 +143,13 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         + ".",
         "",
         f"Seconds are wall-clock training time on 2 shared CPU cores (1-minute load average during the runs: "
-        f"{min(loads):.1f}–{max(loads):.1f}); CPU seconds count this process only and include evaluation.",
+        f"{min(loads):.1f}–{max(loads):.1f}). CPU seconds are this process's CPU time (all its threads), including "
+        "warm-up and evaluation. DAPO rows get twice the completion length, the second half being the soft "
+        "overlong punishment's cache zone; DPO rows keep their own batch (pairs sampled once, before training) "
+        "and log no reward.",
         "",
     ]
+    notes: list[str] = []
     for task in args.tasks:
         rows = [r for r in results if r["task"] == task]
         if not rows:
@@ -151,7 +161,12 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "|---|---|---|---|---|---|",
         ]
         for algorithm in args.algorithms:
-            runs = [r for r in rows if r["algorithm"] == algorithm]
+            runs = [r for r in rows if r["algorithm"] == algorithm and "failed" not in r]
+            failed = [r for r in rows if r["algorithm"] == algorithm and "failed" in r]
+            if failed:
+                notes.append(
+                    f"{algorithm} on {task}, seed(s) {', '.join(str(r['seed']) for r in failed)}: {failed[0]['failed']}"
+                )
             if not runs:
                 continue
             lines.append(
@@ -161,6 +176,8 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 f"{_cell([r['cpu_seconds'] for r in runs], 0)} |"
             )
         lines.append("")
+    if notes:
+        lines += ["Runs that stopped:", "", *[f"- {note}" for note in notes], ""]
     return "\n".join(lines)
 
 
@@ -200,27 +217,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=200, help="RL steps per run (64 completions each)")
     parser.add_argument("--eval-size", type=int, default=100, help="held-out prompts")
     parser.add_argument("--warmup", type=int, help="SFT warm-up steps for every task (default: per task)")
+    parser.add_argument("--resume", action="store_true", help="keep the runs already in <out>.json, do the rest")
     args = parser.parse_args(argv)
-    results = []
-    for task in args.tasks:
-        for algorithm in args.algorithms:
-            for seed in args.seeds:
+    if args.resume and args.out is None:
+        parser.error("--resume needs --out")
+    done_path = args.out.with_suffix(".json") if args.out else None
+    results = json.loads(done_path.read_text()) if args.resume and done_path.is_file() else []
+    done = {(r["algorithm"], r["task"], r["seed"]) for r in results}
+    for seed in args.seeds:  # seed outermost: an interrupted table still covers every cell once
+        for task in args.tasks:
+            for algorithm in args.algorithms:
+                if (algorithm, task, seed) in done:
+                    continue
                 result = run_one(recipes, algorithm, task, args.steps, seed, args.eval_size, args.warmup)
                 results.append(result)
-                shown = {k: v for k, v in result.items() if k != "curve"}
-                print(json.dumps(shown), file=sys.stderr, flush=True)
-    text = table(results, args)
+                print(json.dumps({k: v for k, v in result.items() if k != "curve"}), file=sys.stderr, flush=True)
+                if args.out is not None:
+                    write(results, args)
     if args.out is None:
-        print(text)
-        return 0
+        print(table(results, args))
+    return 0
+
+
+def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """<out>.md (the table), <out>.png (reward curves) and <out>.json (every run), rewritten after each run."""
     from rl4lrm.formatting import write_atomic
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     image = args.out.with_suffix(".png")
     plot(results, args.tasks, image)
-    write_atomic(args.out, text + f"\n![Mean reward per step]({image.name})\n")
+    write_atomic(args.out, table(results, args) + f"\n![Mean reward per step]({image.name})\n")
     write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
-    return 0
 
 
 if __name__ == "__main__":
