@@ -133,21 +133,31 @@ def test_cli_reports_a_missing_config_without_traceback(built, tmp_path: Path, m
     assert "mkdocs.yml: not found" in err and "Traceback" not in err
 
 
-def test_serve_builds_then_serves_the_site(built, tmp_path: Path) -> None:
+def test_serve_builds_serves_and_rebuilds_on_change(built, tmp_path: Path) -> None:
     import os
+    import shutil
     import subprocess
     import sys
     import urllib.request
 
-    env = {**os.environ, "RL4LRM_ROOT": str(built.root)}
-    cmd = [sys.executable, "-m", "rl4lrm.cli", "site", "serve", "--out", str(tmp_path / "out"), "--port", "0"]
+    for name in ("taxonomy", "site", "papers", "baselines"):
+        shutil.copytree(built.root / name, tmp_path / name)
+    shutil.copy(built.root / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    env = {**os.environ, "RL4LRM_ROOT": str(tmp_path)}
+    cmd = [sys.executable, "-m", "rl4lrm.cli", "site", "serve", "--port", "0"]
     server = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = [server.stdout.readline(), server.stdout.readline()]
         assert lines[0].startswith("built ") and "serving" in lines[1], lines
-        url = lines[1].split(" at ", 1)[1].split()[0]
-        with urllib.request.urlopen(url + "papers/dancegrpo-2025.html") as response:
+        page = lines[1].split(" at ", 1)[1].split()[0] + "papers/dancegrpo-2025.html"
+        with urllib.request.urlopen(page) as response:
             assert b"DanceGRPO" in response.read()
+        record = tmp_path / "papers" / "dancegrpo-2025.yaml"
+        record.write_text(record.read_text().replace("name: DanceGRPO", "name: DanceGRPO-2"))
+        assert server.stdout.readline().startswith("sources changed")
+        assert server.stdout.readline().startswith("built ")
+        with urllib.request.urlopen(page) as response:
+            assert b"DanceGRPO-2" in response.read()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -29,22 +29,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
             action.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
 
-def run(args: argparse.Namespace) -> int:
+def _build(project, out: Path, args: argparse.Namespace) -> int:
     from .build import BuildError, build_site
 
-    project = find_project()
-    out = (args.out or project.root / "build").resolve()
     try:
         result = build_site(project, out, strict=args.strict, search=args.search)
     except BuildError as exc:
-        print(f"rl4lrm site: {exc}", file=sys.stderr)
+        print(f"rl4lrm site: {exc}", file=sys.stderr, flush=True)
         return 1
     if result.problems:
         print(f"warning: {len(result.problems)} validation problem(s); run 'rl4lrm validate'", file=sys.stderr)
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     print(f"built {result.pages} pages from {result.records} records into {result.site} ({steps})", flush=True)
-    if args.action == "serve":
-        from .serve import serve
-
-        return serve(result.site, args.host, args.port)
     return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    project = find_project()
+    out = (args.out or project.root / "build").resolve()
+    status = _build(project, out, args)
+    if args.action == "build" or status:
+        return status
+    from .serve import serve, watch
+
+    sources = [project.papers, project.taxonomy, project.recipes, project.site, project.root / "mkdocs.yml"]
+    watch(sources, lambda: _build(project, out, args))
+    return serve(out / "site", args.host, args.port)

@@ -1,10 +1,13 @@
-"""Serve a built site folder over HTTP (the standard library's server, quiet, until interrupted)."""
+"""Serve a built site folder over HTTP (the standard library's server, quiet, until interrupted), and rebuild it
+when its sources change."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,3 +51,32 @@ def serve(folder: Path, host: str, port: int) -> int:
     with server:
         server.serve_forever()
     return 0
+
+
+def stamp(paths: Iterable[Path]) -> tuple:
+    """Names, sizes and modification times of every file under paths: changes when any source changes."""
+    out = []
+    for path in paths:
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for file in files:
+            info = file.stat()
+            out.append((str(file), info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+def watch(paths: list[Path], rebuild: Callable[[], object], interval: float = 1.0) -> threading.Thread:
+    """Poll paths from a daemon thread and call rebuild after each change."""
+
+    def loop() -> None:
+        last = stamp(paths)
+        while True:
+            time.sleep(interval)
+            now = stamp(paths)
+            if now != last:
+                last = now
+                print("sources changed, rebuilding", flush=True)
+                rebuild()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    return thread
