@@ -48,7 +48,7 @@ def _measured(folder: Path, file: RecipeFile) -> list[str]:
     env = result.get("environment", {})
     where = f"{env.get('gpus')} × {env.get('gpu')}" if env.get("gpu") else f"{env.get('cpus')} CPU cores"
     if env.get("load_average") is not None:
-        where += f" (load average {env['load_average']} when recorded)"
+        where += f", load average {env['load_average']}"
     lines = [title, ""]
     if (summary_path.parent / "reward.png").is_file():
         alt = f"{file.recipe.algorithm} {file.recipe.preset} reward curve"
