@@ -44,7 +44,7 @@ class RolloutConfig:
     batch_size: int = 32  # prompts per rollout (global, summed over processes)
     num_generations: int = 1  # completions sampled per prompt
     max_completion_length: int = 8
-    temperature: float = 1.0  # used for sampling AND for the training log-probs (N+ detail #7)
+    temperature: float = 1.0  # used for sampling AND for the training log-probs (an N+ detail)
     learning_rate: float = 1e-3
     adam_eps: float = 1e-5
     max_grad_norm: float = 1.0
@@ -53,7 +53,7 @@ class RolloutConfig:
     epsilon: float = 0.2  # lower clip range of the ratio
     epsilon_high: float | None = None  # upper clip range (None: same as epsilon)
     beta: float = 0.05  # token-level KL penalty to the reference, folded into the reward
-    missing_eos_penalty: float | None = None  # subtracted from the score of completions without EOS (N+ detail #4)
+    missing_eos_penalty: float | None = None  # subtracted from the score of completions without EOS (N+ "EOS trick")
     logging_steps: int = 1
     save_steps: int = 0  # write output_dir/checkpoint-<step> every save_steps steps (0: never)
     micro_batch_size: int | None = None  # rows per forward pass (gradient accumulation); None: whole mini-batch
@@ -82,7 +82,7 @@ class PPOConfig(RolloutConfig):
     vf_coef: float = 0.1
     value_clip: float = 0.2
     value_model: Literal["head", "separate"] = "head"  # value head on the policy trunk, or a separate copy
-    whiten_rewards: bool = False  # whiten the token rewards before GAE (N+ detail #9)
+    whiten_rewards: bool = False  # whiten the token rewards before GAE (an N+ option)
     whiten_advantages: bool = True
 
 
