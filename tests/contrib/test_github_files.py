@@ -23,8 +23,8 @@ def steps(workflow: dict) -> list[dict]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
-def test_the_three_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOWS] == ["links.yml", "suggest-paper.yml", "validate.yml"]
+def test_the_contribution_workflows_exist() -> None:
+    assert {"links.yml", "suggest-paper.yml", "validate.yml"} <= {p.name for p in WORKFLOWS}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

@@ -9,13 +9,11 @@ from pathlib import Path
 from ..formatting import write_atomic
 from ..project import find_project
 from ..schema import Record
-from ..taxonomy import load_taxonomy
+from ..taxonomy import Taxonomy, load_taxonomy
 
 
-def record_json_schema() -> dict:
-    """JSON Schema of papers/*.yaml; the current kinds and node ids become enums."""
-    project = find_project()
-    tax = load_taxonomy(project.taxonomy, project.root)
+def record_json_schema(tax: Taxonomy) -> dict:
+    """JSON Schema of papers/*.yaml; the taxonomy's kinds and node ids become enums."""
     schema = Record.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "rl4lrm record"
@@ -32,7 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = json.dumps(record_json_schema(), indent=2) + "\n"
+    project = find_project()
+    text = json.dumps(record_json_schema(load_taxonomy(project.taxonomy, project.root)), indent=2) + "\n"
     if args.out:
         write_atomic(args.out, text)
     else:

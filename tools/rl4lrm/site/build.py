@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from ..commands.schema import record_json_schema
 from ..exports import record_bibtex, records_json
 from ..project import Project
 from ..safeyaml import YamlProblem, load_file
@@ -168,21 +169,6 @@ def search_data(data: pages.SiteData) -> dict[str, Any]:
     return {"works": works, "nodes": nodes}
 
 
-def _record_schema(project: Project) -> dict[str, Any]:
-    """`rl4lrm schema` output for this project (that command finds its project through RL4LRM_ROOT)."""
-    from ..commands.schema import record_json_schema
-
-    before = os.environ.get("RL4LRM_ROOT")
-    os.environ["RL4LRM_ROOT"] = str(project.root)
-    try:
-        return record_json_schema()
-    finally:
-        if before is None:
-            del os.environ["RL4LRM_ROOT"]
-        else:
-            os.environ["RL4LRM_ROOT"] = before
-
-
 def _write(docs: Path, relpath: str, text: str) -> None:
     path = docs / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -224,7 +210,7 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, conf
     _write(docs, "papers.json", json.dumps(as_json, ensure_ascii=False, indent=1) + "\n")
     _write(docs, "papers.bib", "\n".join(bibtex.values()))
     _write(docs, "feed.xml", atom_feed(data.records, str(config["site_url"])))
-    _write(docs, "record.schema.json", json.dumps(_record_schema(project), indent=2) + "\n")
+    _write(docs, "record.schema.json", json.dumps(record_json_schema(data.taxonomy), indent=2) + "\n")
     _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
