@@ -180,13 +180,6 @@ class RecipeFile(BaseModel):
         return Problem(self.name, self.line(*field), dotted(field), rule, message, hint)
 
 
-def recipes_dir(root: Path | None = None) -> Path:
-    """baselines/recipes of the project at root (default: the nearest project folder)."""
-    from ..project import find_project
-
-    return (root / "baselines" / "recipes") if root else find_project().recipes
-
-
 def recipe_path(algorithm: str, preset: str, recipes: Path) -> Path:
     """The file of algorithm/preset; DataError with a suggestion when either is unknown."""
     algorithms = sorted(p.name for p in recipes.iterdir() if p.is_dir()) if recipes.is_dir() else []

@@ -17,6 +17,7 @@ from typing import Any
 from ..problems import DataError, Problem
 
 GENERATED = ("copy", "arithmetic", "countdown")
+ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.S)  # countdown answers in sentence form
 BOXED_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
 HUB = {  # task -> (dataset, config, train split, eval split)
     "gsm8k": ("openai/gsm8k", "main", "train", "test"),
@@ -190,14 +191,6 @@ def load_benchmark(name: str, chat: bool, limit: int | None = None, path: str | 
     return rows[:limit] if limit else rows
 
 
-def prompt_text(prompt: str | list[dict[str, str]]) -> str:
-    """A prompt as one string (the last user message for chat prompts)."""
-    return prompt if isinstance(prompt, str) else prompt[-1]["content"]
-
-
 def completion_text(completion: str | list[dict[str, str]]) -> str:
     """A completion as one string (TRL passes chat completions as a list of messages)."""
     return completion if isinstance(completion, str) else "".join(m.get("content", "") for m in completion)
-
-
-ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.S)
