@@ -51,6 +51,7 @@ def test_run_with_record_then_eval_the_checkpoint(tmp_path: Path, capsys: pytest
         "--record",
         "max_steps=2",
         "logging_steps=1",
+        "report_to=tensorboard",
         "task.train_size=128",
         "task.eval_size=4",
     ]
@@ -60,8 +61,9 @@ def test_run_with_record_then_eval_the_checkpoint(tmp_path: Path, capsys: pytest
     recorded = root / "baselines/recipes/rloo/results/cpu-smoke"
     saved = json.loads((recorded / "summary.json").read_text())
     assert saved["steps"] == summary["steps"] == 2 and saved["environment"]["trl"] == "1.16.0"
-    assert saved["command"].endswith("max_steps=2 logging_steps=1 task.train_size=128 task.eval_size=4")
+    assert saved["command"].endswith("logging_steps=1 report_to=tensorboard task.train_size=128 task.eval_size=4")
     assert (recorded / "reward.png").is_file()
+    assert list((tmp_path / "out" / "runs").glob("*/events.out.tfevents.*"))  # report_to from the recipe/overrides
     assert main(["--root", str(root), "baseline", "pages", "rloo"]) == 0
     page = (root / "baselines/recipes/rloo/README.md").read_text()
     assert "![rloo cpu-smoke reward curve](results/cpu-smoke/reward.png)" in page and "2 steps in" in page
