@@ -59,3 +59,24 @@ def test_warm_up_then_evaluate_and_build_pairs() -> None:
     for pair in pairs:
         row = {"task": "copy", "answer": pair["prompt"][:-1]}
         assert is_correct(pair["chosen"], row) and not is_correct(pair["rejected"], row)
+
+
+def test_unavailable_model_dataset_and_backend_are_messages() -> None:
+    import pytest
+
+    from rl4lrm.baselines.evaluate import use_vllm, vllm_available
+    from rl4lrm.baselines.tasks import read_rows
+    from rl4lrm.problems import DataError
+
+    with pytest.raises(DataError) as info:
+        load_policy("rl4lrm-tests/no-such-model")  # HF_HUB_OFFLINE=1: not in the cache
+    assert info.value.problems[0].rule == "model-unavailable"
+    with pytest.raises(DataError) as info:
+        read_rows("rl4lrm-tests/no-such-dataset", None, "train", None)
+    assert info.value.problems[0].rule == "dataset-unavailable"
+    assert use_vllm(EvalSpec(backend="transformers")) is False
+    if vllm_available():
+        assert use_vllm(EvalSpec(backend="vllm")) is True
+    else:
+        with pytest.raises(DataError):
+            use_vllm(EvalSpec(backend="vllm"))

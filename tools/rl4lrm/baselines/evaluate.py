@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..problems import DataError, Problem
 from .generation import encode_prompts, sample
 from .rewards import is_correct
 
@@ -88,5 +89,18 @@ def evaluate_vllm(
 
 
 def use_vllm(spec: Any) -> bool:
-    """Whether the eval spec's backend resolves to vLLM here."""
+    """Whether the eval spec's backend resolves to vLLM here; DataError when it must but cannot."""
+    if spec.backend == "vllm" and not vllm_available():
+        raise DataError(
+            [
+                Problem(
+                    "recipe",
+                    0,
+                    "eval.backend",
+                    "eval-backend",
+                    "eval.backend is vllm but vllm is not installed or no GPU is visible",
+                    "override eval.backend=transformers to evaluate with transformers generate",
+                )
+            ]
+        )
     return spec.backend == "vllm" or (spec.backend == "auto" and vllm_available())

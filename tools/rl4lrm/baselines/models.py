@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..problems import DataError, Problem
+
 TINY = "tiny-char-llama"
 SPECIALS = ("<pad>", "<eos>", "<unk>")
 # Enough for the toy tasks (copy, arithmetic, countdown); a small vocabulary keeps random policies learnable.
@@ -69,8 +71,8 @@ def save_tiny(folder: Path, hidden_size: int = 64, layers: int = 2, seed: int = 
 def load_policy(name: str, dtype: str = "auto", tiny: dict[str, int] | None = None, seed: int = 0) -> tuple[Any, Any]:
     """(model, tokenizer) for a recipe's model: the built-in tiny model, a local folder or a hub id.
 
-    Hub ids resolve through the Hugging Face cache (HF_HUB_OFFLINE=1 keeps that offline). A tokenizer
-    without a pad token gets its eos token as pad, and decoder-only models pad on the left for generation.
+    Hub ids resolve through the Hugging Face cache (HF_HUB_OFFLINE=1 keeps that offline); a model that cannot be
+    loaded is a DataError. A tokenizer without a pad token gets its eos token as pad; padding is on the left.
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -84,10 +86,25 @@ def load_policy(name: str, dtype: str = "auto", tiny: dict[str, int] | None = No
         kwargs["dtype"] = getattr(torch, dtype)
     else:
         kwargs["dtype"] = "auto"
-    tokenizer = AutoTokenizer.from_pretrained(name, padding_side="left")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name, padding_side="left")
+        model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
+    except OSError as exc:  # not a folder, not in the Hugging Face cache, or no network
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            [
+                Problem(
+                    "recipe",
+                    0,
+                    "model.name",
+                    "model-unavailable",
+                    f"cannot load '{name}': {first}",
+                    "download it first (huggingface-cli download) or point model.name at a folder",
+                )
+            ]
+        ) from None
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
     if model.generation_config.pad_token_id is None:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
     return model, tokenizer

@@ -146,7 +146,22 @@ def read_rows(dataset: str, config: str | None, split: str, path: str | None) ->
         if kind is None:
             raise DataError([Problem(path, 0, "task.path", "task-file", "must end in .jsonl, .json or .parquet")])
         return list(load_dataset(kind, data_files=str(local), split="train"))
-    return list(load_dataset(dataset, config, split=split))
+    try:
+        return list(load_dataset(dataset, config, split=split))
+    except Exception as exc:  # datasets raises many kinds (offline, missing, bad config); all mean "cannot read"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            [
+                Problem(
+                    dataset,
+                    0,
+                    "task",
+                    "dataset-unavailable",
+                    f"cannot load split '{split}': {first}",
+                    "download it first, or give task.path / --data a local file",
+                )
+            ]
+        ) from None
 
 
 def load_task(spec: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
