@@ -199,7 +199,11 @@ def plot(results: list[dict[str, Any]], tasks: list[str], path: Path) -> None:
     fig, axes = plt.subplots(1, len(tasks), figsize=(5 * len(tasks), 3.6), squeeze=False)
     for ax, task in zip(axes[0], tasks, strict=True):
         for algorithm in dict.fromkeys(r["algorithm"] for r in results):
-            curves = [dict(r["curve"]) for r in results if r["task"] == task and r["algorithm"] == algorithm]
+            curves = [
+                dict(r["curve"])
+                for r in results
+                if r["task"] == task and r["algorithm"] == algorithm and r.get("curve")
+            ]
             steps = sorted(set.intersection(*(set(c) for c in curves))) if curves else []
             if steps:
                 ax.plot(steps, [statistics.mean(c[s] for c in curves) for s in steps], label=algorithm)
