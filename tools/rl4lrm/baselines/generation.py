@@ -26,10 +26,12 @@ def sample(
     max_new_tokens: int = 8,
     batch_size: int = 64,
     seed: int | None = None,
+    synced_gpus: bool = False,
 ) -> list[list[tuple[str, list[int]]]]:
     """n completions per prompt as (text, token ids without padding/EOS); temperature 0 means greedy (n must be 1).
 
     Prompts go in batches of batch_size, padded on the left; the model is put in eval mode and restored.
+    synced_gpus: every process calls this with as many batches (needed when DeepSpeed ZeRO-3 shards the model).
     """
     import torch
 
@@ -58,6 +60,7 @@ def sample(
                     max_new_tokens=max_new_tokens,
                     num_return_sequences=1 if greedy else n,
                     pad_token_id=tokenizer.pad_token_id,
+                    synced_gpus=synced_gpus,
                     **kwargs,
                 )
             completions = generated[:, enc["input_ids"].shape[1] :].tolist()

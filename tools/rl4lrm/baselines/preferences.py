@@ -2,6 +2,8 @@
 
 For each prompt: sample ``samples_per_prompt`` completions, score each with the recipe's weighted rewards,
 pair the best (chosen) with the worst (rejected). Prompts whose samples all score the same give no pair.
+Under ``accelerate launch`` each process samples an equal share of the prompts on its device and every process
+ends with all the pairs, in the same order.
 """
 
 from __future__ import annotations
@@ -23,17 +25,37 @@ def preference_pairs(
     seed: int = 0,
 ) -> list[dict[str, Any]]:
     """Rows {prompt, chosen, rejected} (chat prompts give message lists) from spec.prompts sampled task rows."""
+    from accelerate import PartialState
+
+    state = PartialState()
     rng = random.Random(seed)
     picked = [rows[rng.randrange(len(rows))] for _ in range(spec.prompts)]
+    share = -(-len(picked) // state.num_processes)  # equal shares (padded), so every process runs as many batches
+    mine = picked[state.process_index * share : (state.process_index + 1) * share]
+    padded = mine + [picked[0]] * (share - len(mine))
+    if model.device != state.device:
+        model.to(state.device)
     groups = sample(
         model,
         tokenizer,
-        [r["prompt"] for r in picked],
+        [r["prompt"] for r in padded],
         n=spec.samples_per_prompt,
         temperature=spec.temperature,
         max_new_tokens=spec.max_new_tokens,
-        seed=seed,
-    )
+        seed=seed + state.process_index,
+        synced_gpus=state.num_processes > 1,
+    )[: len(mine)]
+    pairs = _pairs(mine, groups, reward_funcs, weights)
+    if state.num_processes > 1:
+        from accelerate.utils import gather_object
+
+        pairs = gather_object(pairs)
+    return pairs
+
+
+def _pairs(
+    picked: list[dict[str, Any]], groups: list[Any], reward_funcs: list[Any], weights: list[float]
+) -> list[dict[str, Any]]:
     pairs = []
     for row, group in zip(picked, groups, strict=True):
         texts = [text for text, _ in group]
