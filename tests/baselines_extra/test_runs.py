@@ -24,18 +24,24 @@ def _steps(folder: Path) -> list[int]:
 
 
 def test_full_dapo_smoke_runs_with_dynamic_sampling(tmp_path: Path) -> None:
-    """The dapo cpu-smoke recipe with its trainer set to dapo-dynamic: all four DAPO pieces plus dynamic sampling."""
-    text = (RECIPES / "dapo" / "cpu-smoke.yaml").read_text(encoding="utf-8")
-    lines = [("trainer: dapo-dynamic" if line.startswith("trainer:") else line) for line in text.splitlines()]
-    path = tmp_path / "recipes" / "dapo" / "cpu-smoke.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """The dapo cpu-smoke recipe: all four DAPO pieces on TRL plus our dynamic sampling trainer."""
+    path = RECIPES / "dapo" / "cpu-smoke.yaml"
+    assert load_recipe(path).recipe.trainer == "dapo-dynamic"
     out = tmp_path / "out"
     summary = run_recipe(load_recipe(path, [*SHORT, "max_steps=2", "save_steps=2"]), out)
-    assert summary["steps"] == 2
+    assert summary["steps"] == 2 and summary["stopped_early"] is None
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     assert all(row["dynamic_sampling/rounds"] >= 1 for row in rows if "loss" in row)
     assert (out / "final" / "config.json").is_file()
+
+
+def test_dapo_stops_cleanly_when_no_group_carries_a_signal(tmp_path: Path) -> None:
+    """Sampling at a near-zero temperature makes every answer of a group the same: no group differs, so no step."""
+    overrides = [*SHORT, "max_steps=2", "temperature=0.001", "dynamic_sampling_max_rounds=2"]
+    summary = run_recipe(load_recipe(RECIPES / "dapo" / "cpu-smoke.yaml", overrides), tmp_path)
+    assert summary["steps"] == 0
+    assert "2 rounds gave 0 of" in summary["stopped_early"]
+    assert (tmp_path / "final" / "config.json").is_file() and summary["after"]["prompts"] > 0
 
 
 @pytest.mark.parametrize("algorithm", ["ppo", "reinforce-pp"])

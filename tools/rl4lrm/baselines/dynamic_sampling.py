@@ -19,6 +19,8 @@ from typing import Any
 import torch
 from trl import GRPOConfig, GRPOTrainer
 
+from .registry import StopTraining
+
 # Keys of TRL's text-only generation batch and how each is padded when batches of different widths are joined.
 _LEFT_PADDED = {"prompt_ids": "pad", "prompt_mask": 0}
 _RIGHT_PADDED = {
@@ -123,10 +125,10 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
             if self.accelerator.gather(short).sum().item() == 0:
                 break
             if rounds >= self.args.dynamic_sampling_max_rounds:
-                raise RuntimeError(
-                    f"dynamic sampling: {rounds} rounds gave {have} of {wanted} groups with differing rewards; "
-                    "the prompts are too easy or too hard for the policy (warm it up, or raise "
-                    "dynamic_sampling_max_rounds)"
+                raise StopTraining(
+                    f"dynamic sampling: {rounds} rounds gave {have} of {wanted} groups with differing rewards at "
+                    f"step {self.state.global_step}; the prompts are too easy or too hard for the policy (a "
+                    "solved task, or one to warm up for; dynamic_sampling_max_rounds sets the patience)"
                 )
             batch = self._fresh_prompts(rows)
         joined = join_batches(kept, self._tokenizer.pad_token_id)

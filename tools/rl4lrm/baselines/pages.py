@@ -72,6 +72,8 @@ def _measured(folder: Path, file: RecipeFile) -> list[str]:
         f"[metrics.csv](results/{file.recipe.preset}/metrics.csv).",
         "",
     ]
+    if result.get("stopped_early"):
+        lines += [f"The run stopped before its last step: {result['stopped_early']}.", ""]
     return lines
 
 

@@ -8,7 +8,8 @@ To plug in a new trainer, add one ``TrainerKind`` here:
   ``train(resume_from_checkpoint: str | None = None)``. A ``transformers.Trainer`` subclass gets metric
   logging, checkpoints and resume from the runner's callbacks (``job.callbacks``); any other trainer calls
   ``job.log(step, metrics)`` after each step and saves/loads its own checkpoints under ``job.output_dir``
-  as ``checkpoint-<step>`` folders.
+  as ``checkpoint-<step>`` folders. A trainer that finds nothing left to learn from its prompts raises
+  ``StopTraining``: the runner ends the run there as if ``max_steps`` had been reached.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PRESETS = ("cpu-smoke", "1xgpu", "8xgpu", "multinode")
+
+
+class StopTraining(Exception):
+    """Raised by a trainer when no further step can carry a learning signal; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 from ..formatting import write_atomic
 from ..problems import DataError, render
 from .recipe import RecipeFile, load_recipe
+from .registry import StopTraining
 
 ENV = {"HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
@@ -139,7 +140,12 @@ def run_recipe(
     )
     trainer = resolve(TRAINERS[recipe.trainer].build)(job)  # type: ignore[operator]
     started, cpu_started = time.perf_counter(), time.process_time()
-    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    stopped_early = None
+    try:
+        trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    except StopTraining as exc:
+        stopped_early = str(exc)
+        print(f"stopped early: {exc}", file=sys.stderr)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     state = getattr(trainer, "state", None)
     steps = int(getattr(state, "global_step", 0) or getattr(trainer, "step", 0))
@@ -158,6 +164,7 @@ def run_recipe(
         "steps": steps,
         "train_seconds": round(seconds, 3),
         "train_cpu_seconds": round(cpu_seconds, 3),  # all threads of this process; less sensitive to machine load
+        "stopped_early": stopped_early,
         "before": before,
         "after": after,
     }
