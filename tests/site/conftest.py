@@ -97,6 +97,12 @@ def write_fixture_project(root: Path, count: int = 40) -> list[Record]:
     bare.mkdir()
     (bare / "cpu-smoke.yaml").write_text("papers: []\nsteps: 2  # <b>not bold</b>\n", encoding="utf-8")
     (root / "baselines" / "recipes" / "empty").mkdir()
+    results = root / "baselines" / "results"
+    results.mkdir()
+    (results / "toy_table.md").write_text(
+        "# Toy benchmark\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n![curve](toy_table.png)\n"
+    )
+    (results / "toy_table.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     return records
 
 

@@ -102,6 +102,10 @@ def test_node_and_recipe_pages(built) -> None:
     assert "No presets yet" in (built.site / "baselines" / "empty" / "index.html").read_text()
     index = (built.site / "baselines" / "index.html").read_text()
     assert all(f'href="{name}/index.html"' in index for name in ("grpo", "ppo", "empty"))
+    assert 'href="results/toy_table.html"' in index
+    table = (built.site / "baselines" / "results" / "toy_table.html").read_text()
+    assert "<table>" in table and 'src="toy_table.png"' in table
+    assert (built.site / "baselines" / "results" / "toy_table.png").is_file()
     home = (built.site / "index.html").read_text()
     assert "§3.2.3" in home and 'class="rl4lrm-plot"' in home and "xss-2025.html" in home
 

@@ -194,7 +194,17 @@ def generate(project: Project, records: list[Record], taxonomy, docs: Path, conf
     page("index.md", pages.home_page(data, intro))
     page("taxonomy/index.md", pages.taxonomy_index_page(data))
     page("explorer.md", pages.explorer_page())
-    page("baselines/index.md", pages.recipes_index_page(data))
+    results = project.baselines / "results"
+    result_pages = sorted(results.glob("*.md")) if results.is_dir() else []
+    page("baselines/index.md", pages.recipes_index_page(data, [p.stem for p in result_pages]))
+    for path in results.iterdir() if results.is_dir() else ():
+        if path.suffix == ".md":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            title = text.partition("\n")[0].lstrip("# ").strip() or path.stem
+            page(f"baselines/results/{path.name}", pages.front_matter(title, html=False) + text)
+        elif path.is_file():
+            (docs / "baselines/results").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, docs / "baselines/results" / path.name)
     page("data.md", pages.data_page(len(records)))
     page("schema.md", pages.schema_page(*schema_fields(), taxonomy))
     for node_id in taxonomy.nodes:

@@ -296,7 +296,8 @@ def explorer_page() -> str:
     )
 
 
-def recipes_index_page(data: SiteData) -> str:
+def recipes_index_page(data: SiteData, results: list[str] | None = None) -> str:
+    """The list of recipes, then the cross-algorithm result pages (baselines/results/<name>.md)."""
     items = []
     for recipe_id, recipe in data.recipes.items():
         papers = ", ".join(esc(p) for p in sorted(recipe.get("papers", ())))
@@ -305,6 +306,12 @@ def recipes_index_page(data: SiteData) -> str:
             f"{' — reproduces ' + papers if papers else ''}</li>"
         )
     body = f"<ul>{''.join(items)}</ul>" if items else "<p>No baseline recipes yet.</p>"
+    if results:
+        links = "".join(
+            f'<li><a href="{esc(link("baselines/index.md", f"baselines/results/{name}.md"))}">{esc(name)}</a></li>'
+            for name in results
+        )
+        body += f"\n<h2>Results across algorithms</h2>\n<ul>{links}</ul>"
     return (
         front_matter("Baselines") + "<h1>Baselines</h1>\n\n<p>Runnable recipes that reproduce works of the "
         "knowledge base. Each runs on CPU with <code>--preset cpu-smoke</code>.</p>\n\n" + body + "\n"
