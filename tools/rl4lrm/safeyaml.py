@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from .problems import DataError, Problem
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DROPPED = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
@@ -160,6 +160,16 @@ def decode(raw: bytes, name: str) -> str:
                 "save the file as UTF-8",
             )
         ) from None
+
+
+def read_input(path: Path, name: str, rule: str = "file-missing", message: str = "file not found") -> str:
+    """The text of a UTF-8 input file; DataError naming the file when it is missing or not UTF-8."""
+    if not path.is_file():
+        raise DataError([Problem(name, 0, "", rule, message)])
+    try:
+        return decode(path.read_bytes(), name)
+    except YamlProblem as exc:
+        raise DataError([exc.problem]) from None
 
 
 def load_file(path: Path, name: str | None = None) -> Loaded:

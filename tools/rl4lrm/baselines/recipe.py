@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..problems import DataError, Problem, relative
 from ..records import pydantic_problems
-from ..safeyaml import Loaded, YamlProblem, decode, dotted, load_text
+from ..safeyaml import Loaded, YamlProblem, dotted, load_text, read_input
 from ..schema import RecipeId, Text
 from .registry import PRESETS, TRAINERS
 
@@ -373,12 +373,7 @@ def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list
 def load_recipe(path: Path, overrides: list[str] | None = None, root: Path | None = None) -> RecipeFile:
     """Read baselines/recipes/<algorithm>/<preset>.yaml (overrides applied); DataError on any problem."""
     name = relative(path, root)
-    if not path.is_file():
-        raise DataError([Problem(name, 0, "", "recipe-missing", "no such recipe file")])
-    try:
-        text = decode(path.read_bytes(), name)
-    except YamlProblem as exc:
-        raise DataError([exc.problem]) from None
+    text = read_input(path, name, "recipe-missing", "no such recipe file")
     return parse_recipe(text, name, path, overrides)
 
 

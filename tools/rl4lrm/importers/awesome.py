@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import DataError, Problem, relative
-from ..safeyaml import YamlProblem, decode
+from ..safeyaml import read_input
 from .candidate import Candidate, add_link, clean_date, date_from_arxiv, infer_kind
 from .mapping import SectionMap
 
@@ -148,12 +148,7 @@ def candidate(row: Row, name: str, sections: SectionMap) -> tuple[Candidate | No
 def read_awesome(path: Path, sections: SectionMap) -> tuple[list[Candidate], list[Problem]]:
     """Candidates of every table row of an awesome-list README, plus problems for rows that were skipped."""
     name = relative(path)
-    if not path.is_file():
-        raise DataError([Problem(name, 0, "", "file-missing", "file not found")])
-    try:
-        text = decode(path.read_bytes(), name)
-    except YamlProblem as exc:
-        raise DataError([exc.problem]) from None
+    text = read_input(path, name)
     rows, problems = read_rows(text, name)
     if not rows:
         raise DataError(problems)

@@ -16,7 +16,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, P
 
 from ..identity import parse_arxiv_id
 from ..problems import DataError, Problem, relative
-from ..safeyaml import YamlProblem, decode
+from ..safeyaml import read_input
 from .candidate import Candidate, add_link, date_from_arxiv, infer_kind
 from .mapping import SectionMap
 
@@ -153,12 +153,7 @@ def _headings(comment: str) -> list[tuple[int, str]]:
 def read_bibtex(path: Path, sections: SectionMap) -> tuple[list[Candidate], list[Problem]]:
     """Candidates of every entry of a .bib file, plus problems for blocks and entries that were skipped."""
     name = relative(path)
-    if not path.is_file():
-        raise DataError([Problem(name, 0, "", "file-missing", "file not found")])
-    try:
-        text = decode(path.read_bytes(), name)
-    except YamlProblem as exc:
-        raise DataError([exc.problem]) from None
+    text = read_input(path, name)
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)
