@@ -31,7 +31,8 @@ TASKS: dict[str, dict[str, Any]] = {
 }
 # table row -> (recipe folder, overrides that select a variant of it)
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "dapo-full": ("dapo", {"trainer": "dapo-dynamic", "config.dynamic_sampling_max_rounds": 64}),
+    # DAPO without dynamic sampling: TRL's GRPOTrainer with the other four DAPO settings (None removes a key)
+    "dapo-trl": ("dapo", {"trainer": "grpo", "defining.dynamic_sampling_max_rounds": None}),
     "reinforce-pp-baseline": (
         "reinforce-pp",
         {"defining.baseline.value": "group", "config.num_generations": 8, "config.batch_size": 8},
@@ -49,7 +50,10 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
     for part in parents:
         data = data.setdefault(part, {})
-    data[last] = value
+    if value is None:
+        data.pop(last, None)
+    else:
+        data[last] = value
 
 
 def recipe_text(
@@ -115,6 +119,7 @@ def run_one(
         "seconds": summary["train_seconds"],
         "cpu_seconds": round(time.process_time() - cpu, 1),
         "load": round(load, 1),
+        "stopped_early": summary.get("stopped_early"),
     }
 
 
@@ -175,6 +180,12 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 notes.append(
                     f"{algorithm} on {task}, seed(s) {', '.join(str(r['seed']) for r in failed)}: {failed[0]['failed']}"
                 )
+            early = [r for r in runs if r.get("stopped_early")]
+            if early:
+                notes.append(
+                    f"{algorithm} on {task}, seed(s) {', '.join(str(r['seed']) for r in early)} ended early "
+                    f"(after {', '.join(str(r['steps']) for r in early)} steps): {early[0]['stopped_early']}"
+                )
             if not runs:
                 continue
             lines.append(
@@ -185,7 +196,7 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             )
         lines.append("")
     if notes:
-        lines += ["Runs that stopped:", "", *[f"- {note}" for note in notes], ""]
+        lines += ["Runs that stopped or ended early:", "", *[f"- {note}" for note in notes], ""]
     return "\n".join(lines)
 
 
