@@ -567,9 +567,9 @@ class PPOTrainer(RolloutTrainer):
         rollout.advantages, rollout.returns = advantages, returns
 
 
-def build(job: Any) -> PPOTrainer:
-    """The runner's builder (see rl4lrm.baselines.registry): PPO on the job's prompts and rewards."""
-    return PPOTrainer(
+def build_rollout_trainer(trainer_class: type[RolloutTrainer], job: Any) -> Any:
+    """A rollout trainer (PPO, REINFORCE++) on the job's prompts, rewards and reward weights."""
+    return trainer_class(
         job.model,
         job.tokenizer,
         job.train_rows,
@@ -578,3 +578,8 @@ def build(job: Any) -> PPOTrainer:
         reward_weights=job.reward_weights,
         log=job.log,
     )
+
+
+def build(job: Any) -> PPOTrainer:
+    """The runner's builder (see rl4lrm.baselines.registry): PPO on the job's prompts and rewards."""
+    return build_rollout_trainer(PPOTrainer, job)

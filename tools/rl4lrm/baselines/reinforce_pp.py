@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .ppo import Rollout, RolloutConfig, RolloutTrainer, global_masked_whiten, returns_to_go, token_level_rewards
+from .ppo import (
+    Rollout,
+    RolloutConfig,
+    RolloutTrainer,
+    build_rollout_trainer,
+    global_masked_whiten,
+    returns_to_go,
+    token_level_rewards,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -81,12 +89,4 @@ class ReinforcePPTrainer(RolloutTrainer):
 
 def build(job: Any) -> ReinforcePPTrainer:
     """The runner's builder (see rl4lrm.baselines.registry): REINFORCE++ on the job's prompts and rewards."""
-    return ReinforcePPTrainer(
-        job.model,
-        job.tokenizer,
-        job.train_rows,
-        job.reward_funcs,
-        job.config,
-        reward_weights=job.reward_weights,
-        log=job.log,
-    )
+    return build_rollout_trainer(ReinforcePPTrainer, job)
