@@ -71,7 +71,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
             Problem(
                 name,
                 used_at,
-                _dotted(path),
+                dotted(path),
                 "yaml-alias",
                 "YAML anchors and aliases are not allowed",
                 "write the value out in full",
@@ -89,7 +89,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
             if not isinstance(key, yaml.ScalarNode):
                 raise YamlProblem(
                     Problem(
-                        name, key.start_mark.line + 1, _dotted(path), "yaml-key", "mapping keys must be plain strings"
+                        name, key.start_mark.line + 1, dotted(path), "yaml-key", "mapping keys must be plain strings"
                     )
                 )
             if key.value in out:
@@ -97,7 +97,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
                     Problem(
                         name,
                         key.start_mark.line + 1,
-                        _dotted((*path, key.value)),
+                        dotted((*path, key.value)),
                         "yaml-duplicate-key",
                         f"key '{key.value}' appears twice",
                         "keep one of them",
@@ -110,14 +110,12 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
     return [_build(item, (*path, index), lines, seen, name, loader) for index, item in enumerate(node.value)]
 
 
-def _dotted(path: Path_) -> str:
+def dotted(path: Path_) -> str:
+    """A field path as written in messages: links.arxiv, taxonomy[1]."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-dotted = _dotted
 
 
 def load_text(text: str, name: str) -> Loaded:

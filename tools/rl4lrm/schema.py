@@ -46,6 +46,11 @@ def _partial_date(value: str) -> str:
     return value
 
 
+def first_day(value: str) -> dt.date:
+    """The first day a valid partial date (YYYY, YYYY-MM or YYYY-MM-DD) covers."""
+    return dt.date.fromisoformat(value + "-01-01"[len(value) - 4 :])
+
+
 def _iso_day(value: str) -> str:
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
         raise ValueError("must be YYYY-MM-DD")

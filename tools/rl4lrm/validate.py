@@ -14,6 +14,7 @@ from .identity import normalize_title
 from .problems import Problem
 from .project import Project
 from .records import RecordFile, RecordSet, load_records
+from .schema import first_day
 from .taxonomy import Taxonomy, load_taxonomy
 
 
@@ -72,10 +73,7 @@ def _record_checks(file: RecordFile, tax: Taxonomy, catalog: Catalog, today: dt.
             )
         seen.add(node)
     for key, value in (("date", rec.date), ("added", rec.added)):
-        first_day = dt.date(
-            int(value[:4]), int(value[5:7] or 1) if len(value) >= 7 else 1, int(value[8:10]) if len(value) == 10 else 1
-        )
-        if first_day > today:
+        if first_day(value) > today:
             out.append(Problem(file.name, file.line(key), key, "future-date", f"'{value}' is in the future"))
     for index, recipe in enumerate(rec.baselines):
         if recipe not in catalog.papers:
@@ -106,19 +104,13 @@ def _record_checks(file: RecordFile, tax: Taxonomy, catalog: Catalog, today: dt.
 
 def _cross_checks(files: list[RecordFile]) -> list[Problem]:
     out: list[Problem] = []
-    keys = {
-        "duplicate-id": lambda r: r.id,
-        "duplicate-arxiv": lambda r: r.links.arxiv,
-        "duplicate-title": lambda r: normalize_title(r.title),
-        "duplicate-bibtex-key": lambda r: r.bibtex_key,
+    checks = {
+        "duplicate-id": (("id",), lambda r: r.id),
+        "duplicate-arxiv": (("links", "arxiv"), lambda r: r.links.arxiv),
+        "duplicate-title": (("title",), lambda r: normalize_title(r.title)),
+        "duplicate-bibtex-key": (("bibtex_key",), lambda r: r.bibtex_key),
     }
-    fields = {
-        "duplicate-id": ("id",),
-        "duplicate-arxiv": ("links", "arxiv"),
-        "duplicate-title": ("title",),
-        "duplicate-bibtex-key": ("bibtex_key",),
-    }
-    for rule, key in keys.items():
+    for rule, (path, key) in checks.items():
         groups: dict[str, list[RecordFile]] = defaultdict(list)
         for file in files:
             value = key(file.record)
@@ -127,7 +119,6 @@ def _cross_checks(files: list[RecordFile]) -> list[Problem]:
         for value, group in groups.items():
             for file in group[1:]:
                 first = group[0]
-                path = fields[rule]
                 out.append(
                     Problem(
                         file.name,

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from ..baselines.catalog import Catalog
 from ..commands.schema import record_json_schema
 from ..exports import record_bibtex, records_json
 from ..project import Project
-from ..safeyaml import YamlProblem, load_file
 from ..schema import Links, Record
 from ..validate import validate
 from . import pages
@@ -48,22 +48,18 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
 
 
-def load_recipes(project: Project) -> dict[str, dict[str, Any]]:
-    """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README, the papers its presets name, and the
-    folder itself (its files are published next to the recipe's page)."""
+def load_recipes(project: Project, catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README, the papers its presets name (from
+    the catalog validation read), and the folder itself (its files are published next to the recipe's page)."""
     out: dict[str, dict[str, Any]] = {}
     if not project.recipes.is_dir():
         return out
     for folder in sorted(p for p in project.recipes.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        recipe: dict[str, Any] = {"presets": {}, "papers": set(), "readme": "", "folder": folder}
-        for path in sorted(folder.glob("*.yaml")):
-            recipe["presets"][path.stem] = path.read_text(encoding="utf-8", errors="replace")
-            try:
-                data = load_file(path, str(path)).data
-            except YamlProblem:
-                continue
-            if isinstance(data, dict) and isinstance(data.get("papers"), list):
-                recipe["papers"].update(str(p) for p in data["papers"])
+        presets = {
+            path.stem: path.read_text(encoding="utf-8", errors="replace") for path in sorted(folder.glob("*.yaml"))
+        }
+        papers = set(catalog.papers.get(folder.name, ()))
+        recipe: dict[str, Any] = {"presets": presets, "papers": papers, "readme": "", "folder": folder}
         readme = folder / "README.md"
         if readme.is_file():
             recipe["readme"] = readme.read_text(encoding="utf-8", errors="replace")
@@ -175,10 +171,12 @@ def _write(docs: Path, relpath: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(project: Project, records: list[Record], taxonomy, docs: Path, config: dict[str, Any]) -> int:
+def generate(
+    project: Project, records: list[Record], taxonomy, catalog: Catalog, docs: Path, config: dict[str, Any]
+) -> int:
     """Write every page source and data file into docs (config: mkdocs.yml); returns the number of pages."""
     repository = str((config.get("extra") or {}).get("repository") or "")
-    data = pages.SiteData(taxonomy, records, load_recipes(project), repository)
+    data = pages.SiteData(taxonomy, records, load_recipes(project, catalog), repository)
     site_src = project.site
     if (site_src / "assets").is_dir():
         shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -294,7 +292,7 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     for path in (docs_tmp, site_tmp):
         shutil.rmtree(path, ignore_errors=True)
     start = time.perf_counter()
-    count = generate(project, records, report.taxonomy, docs_tmp, config)
+    count = generate(project, records, report.taxonomy, report.catalog, docs_tmp, config)
     times["generate"] = time.perf_counter() - start
     start = time.perf_counter()
     mkdocs_build(project, docs_tmp, site_tmp, strict, search)
