@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .problems import Problem, relative
 from .safeyaml import Loaded, YamlProblem, decode, dotted, load_text
@@ -56,8 +56,10 @@ class RecordSet:
         return [f.record for f in self.files if f.record is not None]
 
 
-def pydantic_problems(exc: ValidationError, name: str, loaded: Loaded, prefix: tuple = ()) -> list[Problem]:
-    """Turn pydantic errors into problems with file, line, field path and a hint."""
+def pydantic_problems(
+    exc: ValidationError, name: str, loaded: Loaded, prefix: tuple = (), model: type[BaseModel] = Record
+) -> list[Problem]:
+    """Turn pydantic errors (of model, a Record by default) into problems with file, line, field path and a hint."""
     out = []
     for err in exc.errors(include_url=False):
         loc = (*prefix, *err["loc"])
@@ -69,7 +71,7 @@ def pydantic_problems(exc: ValidationError, name: str, loaded: Loaded, prefix: t
             message = message if message.startswith("must") or message.startswith("is ") else f"is invalid: {message}"
         hint = ""
         if kind == "extra_forbidden":
-            known = list(Links.model_fields) if "links" in loc[:-1] else list(Record.model_fields)
+            known = list(Links.model_fields) if "links" in loc[:-1] else list(model.model_fields)
             message = f"unknown field '{loc[-1]}'"
             close = difflib.get_close_matches(str(loc[-1]), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(known)

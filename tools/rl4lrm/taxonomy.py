@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .problems import Problem, relative
+from .records import pydantic_problems
 from .safeyaml import YamlProblem, dotted, load_file
 from .schema import TaxonomyNode, Text
 
@@ -81,7 +82,7 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
                 try:
                     kind = Kind.model_validate(item)
                 except ValidationError as exc:
-                    tax.problems.extend(_errors(exc, name, loaded, ("kinds", index)))
+                    tax.problems.extend(pydantic_problems(exc, name, loaded, ("kinds", index), Kind))
                     continue
                 tax.kinds[kind.id] = kind
             continue
@@ -94,7 +95,7 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
             try:
                 node = TaxonomyNode.model_validate(item)
             except ValidationError as exc:
-                tax.problems.extend(_errors(exc, name, loaded, prefix))
+                tax.problems.extend(pydantic_problems(exc, name, loaded, prefix, TaxonomyNode))
                 continue
             line = loaded.line_of(prefix)
             if node.id in tax.nodes:
@@ -140,11 +141,3 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
             Problem(relative(folder / KINDS_FILE, root), 0, "", "taxonomy-kinds", "no record kinds defined")
         )
     return tax
-
-
-def _errors(exc: ValidationError, name: str, loaded, prefix: tuple) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = (*prefix, *err["loc"])
-        out.append(Problem(name, loaded.line_of(loc), dotted(loc), "taxonomy-field", err["msg"]))
-    return out
