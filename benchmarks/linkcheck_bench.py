@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from rl4lrm.cli import main as cli
-from rl4lrm.formatting import save_record
-from rl4lrm.linkcheck import check_urls, summary
-from rl4lrm.schema import Record
+from rl4lrm.contrib.linkcheck import check_urls, summary
+from rl4lrm.kb.formatting import save_record
+from rl4lrm.kb.schema import Record
 
 REPO = Path(__file__).resolve().parents[1]
 

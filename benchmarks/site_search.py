@@ -25,9 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
+from rl4lrm.kb.taxonomy import load_taxonomy  # noqa: E402
 from rl4lrm.site.serve import serve_in_thread  # noqa: E402
 from rl4lrm.site.synthetic import synthetic_records, write_synthetic_project  # noqa: E402
-from rl4lrm.taxonomy import load_taxonomy  # noqa: E402
 
 ARGS = [
     "--headless",

@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     """<out>.md (the table), <out>.png (reward curves) and <out>.json (every run), rewritten after each run."""
-    from rl4lrm.formatting import write_atomic
+    from rl4lrm.kb.formatting import write_atomic
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     image = args.out.with_suffix(".png")

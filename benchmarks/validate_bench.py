@@ -6,9 +6,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from rl4lrm.project import Project
+from rl4lrm.kb.project import Project
+from rl4lrm.kb.validate import validate
 from rl4lrm.site.synthetic import write_synthetic_project
-from rl4lrm.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 

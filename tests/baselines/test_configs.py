@@ -10,7 +10,7 @@ from rl4lrm.baselines.cli import check_recipes
 from rl4lrm.baselines.launch import check_accelerate_config, check_launch, launch_command
 from rl4lrm.baselines.recipe import all_recipes, load_recipe
 from rl4lrm.baselines.trainers import build_config
-from rl4lrm.problems import DataError
+from rl4lrm.kb.problems import DataError
 
 from .helpers import write_recipe
 

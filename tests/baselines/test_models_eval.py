@@ -66,7 +66,7 @@ def test_unavailable_model_dataset_and_backend_are_messages() -> None:
 
     from rl4lrm.baselines.evaluate import use_vllm, vllm_available
     from rl4lrm.baselines.tasks import read_rows
-    from rl4lrm.problems import DataError
+    from rl4lrm.kb.problems import DataError
 
     with pytest.raises(DataError) as info:
         load_policy("rl4lrm-tests/no-such-model")  # HF_HUB_OFFLINE=1: not in the cache

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.baselines.catalog import load_catalog
 from rl4lrm.baselines.recipe import all_recipes, apply_overrides, load_recipe, parse_override, recipe_path
 from rl4lrm.baselines.registry import PRESETS
-from rl4lrm.problems import DataError
+from rl4lrm.kb.catalog import load_catalog
+from rl4lrm.kb.problems import DataError
 
 from .helpers import write_recipe
 

@@ -82,7 +82,7 @@ def test_seeded_grpo_raises_held_out_greedy_accuracy(recipes: Path, tmp_path: Pa
 
 
 def test_bad_config_stops_before_any_model_is_built(recipes: Path, tmp_path: Path) -> None:
-    from rl4lrm.problems import DataError
+    from rl4lrm.kb.problems import DataError
 
     file = load_recipe(recipes / "grpo" / "cpu-smoke.yaml", ["num_generation=8"])
     with pytest.raises(DataError) as info:

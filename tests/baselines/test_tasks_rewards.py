@@ -10,7 +10,7 @@ import pytest
 from rl4lrm.baselines.recipe import TaskSpec
 from rl4lrm.baselines.rewards import accuracy, countdown_correct, format_reward, is_correct, math_correct
 from rl4lrm.baselines.tasks import boxed_answer, generate, gsm8k_answer, load_benchmark, load_task
-from rl4lrm.problems import DataError
+from rl4lrm.kb.problems import DataError
 
 GSM8K_ROWS = [
     {

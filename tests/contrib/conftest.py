@@ -18,5 +18,5 @@ def project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the waits the arXiv client asks for instead of sleeping."""
     waits: list[float] = []
-    monkeypatch.setattr("rl4lrm.arxiv.time.sleep", waits.append)
+    monkeypatch.setattr("rl4lrm.contrib.arxiv.time.sleep", waits.append)
     return waits

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rl4lrm.formatting import dump_record
-from rl4lrm.schema import Record
+from rl4lrm.kb.formatting import dump_record
+from rl4lrm.kb.schema import Record
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 API = "https://export.arxiv.org/api/query"

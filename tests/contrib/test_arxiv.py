@@ -7,7 +7,15 @@ import requests
 import responses
 from responses import matchers
 
-from rl4lrm.arxiv import USER_AGENT, ArxivClient, ArxivError, ArxivFormatError, ArxivNotFound, parse_feed, split_version
+from rl4lrm.contrib.arxiv import (
+    USER_AGENT,
+    ArxivClient,
+    ArxivError,
+    ArxivFormatError,
+    ArxivNotFound,
+    parse_feed,
+    split_version,
+)
 
 from .recorded import API, cassette
 

@@ -66,7 +66,7 @@ def test_suggest_reads_the_body_from_env_with_read_only_token() -> None:
     assert workflow["permissions"] == {}
     prepare = workflow["jobs"]["prepare"]
     assert prepare["permissions"] == {"contents": "read"}
-    (step,) = [s for s in prepare["steps"] if "rl4lrm.suggest" in s.get("run", "")]
+    (step,) = [s for s in prepare["steps"] if "rl4lrm.contrib.suggest" in s.get("run", "")]
     assert step["env"]["ISSUE_BODY"] == "${{ github.event.issue.body }}"
     assert "--body-env ISSUE_BODY" in step["run"]
     for job in workflow["jobs"].values():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rl4lrm.cli import main
-from rl4lrm.linkcheck import HostPacer, interleave
+from rl4lrm.contrib.linkcheck import HostPacer, interleave
 
 from .linkserver import EXPECTED, serving
 from .recorded import put_record

@@ -10,9 +10,9 @@ import responses
 from responses import matchers
 
 from rl4lrm.cli import main
-from rl4lrm.project import Project
-from rl4lrm.records import read_record
-from rl4lrm.validate import validate
+from rl4lrm.kb.project import Project
+from rl4lrm.kb.records import read_record
+from rl4lrm.kb.validate import validate
 
 from .recorded import API, cassette, put_record
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rl4lrm.records import read_record
-from rl4lrm.suggest import LABELS, BadIssue, main, parse_issue, sections
+from rl4lrm.contrib.suggest import LABELS, BadIssue, main, parse_issue, sections
+from rl4lrm.kb.records import read_record
 
 from .recorded import cassette
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.tagging import suggest_nodes, words
-from rl4lrm.taxonomy import load_taxonomy
+from rl4lrm.contrib.tagging import suggest_nodes, words
+from rl4lrm.kb.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy(Path(__file__).resolve().parents[2] / "taxonomy")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rl4lrm.records import load_records
+from rl4lrm.kb.records import load_records
 
 
 def _records(project):

@@ -7,7 +7,7 @@ import datetime as dt
 from rl4lrm.importers.candidate import Candidate
 from rl4lrm.importers.mapping import Placement, Placements
 from rl4lrm.importers.merge import Merger, RecordStore, merge_record
-from rl4lrm.schema import Record
+from rl4lrm.kb.schema import Record
 
 
 def _record(**fields) -> Record:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rl4lrm.importers.bibtex import read_bibtex
 from rl4lrm.importers.mapping import DATA, DEFAULT_AWESOME_MAP, DEFAULT_BIB_MAP, load_placements, load_section_map
-from rl4lrm.taxonomy import load_taxonomy
+from rl4lrm.kb.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
 

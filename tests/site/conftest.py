@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.formatting import save_record
-from rl4lrm.project import Project
-from rl4lrm.schema import Links, Record
+from rl4lrm.kb.formatting import save_record
+from rl4lrm.kb.project import Project
+from rl4lrm.kb.schema import Links, Record
+from rl4lrm.kb.taxonomy import load_taxonomy
 from rl4lrm.site.build import BuildResult, build_site
 from rl4lrm.site.serve import serve_in_thread
 from rl4lrm.site.synthetic import synthetic_records
-from rl4lrm.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
 XSS_TITLE = "<img src=x onerror=alert(1)>"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.project import Project
-from rl4lrm.schema import Links, Record
+from rl4lrm.kb.project import Project
+from rl4lrm.kb.schema import Links, Record
 from rl4lrm.site.build import BuildError, build_site
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rl4lrm.formatting import dump_record
-from rl4lrm.schema import Record
+from rl4lrm.kb.formatting import dump_record
+from rl4lrm.kb.schema import Record
 
 BASE = {
     "id": "dapo-2025",

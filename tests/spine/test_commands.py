@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rl4lrm.cli import main
-from rl4lrm.formatting import dump_record
+from rl4lrm.kb.formatting import dump_record
 
 from .records import record, write, write_text
 
@@ -38,7 +38,7 @@ def test_canonical_form_round_trips(project: Path) -> None:
     rec = record(summary="Two lines\nof summary.", authors=["Ünïcode Nâme", "O'Brien: Jr"], title="A #1 title: yes")
     path = write(project, rec)
     assert main(["validate"]) == 0
-    from rl4lrm.records import read_record
+    from rl4lrm.kb.records import read_record
 
     again, problems = read_record(path, project)
     assert problems == [] and again.record == rec

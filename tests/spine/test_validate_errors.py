@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from rl4lrm.cli import main
-from rl4lrm.formatting import dump_record
-from rl4lrm.project import Project
-from rl4lrm.validate import validate
+from rl4lrm.kb.formatting import dump_record
+from rl4lrm.kb.project import Project
+from rl4lrm.kb.validate import validate
 
 from .records import record, write, write_text
 

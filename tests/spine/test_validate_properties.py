@@ -6,7 +6,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rl4lrm.records import parse_record
+from rl4lrm.kb.records import parse_record
 
 from .records import BASE
 

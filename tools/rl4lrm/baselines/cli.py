@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..problems import DataError, Problem, render
+from ..kb.problems import DataError, Problem, render
 
 
 class _Parser(argparse.ArgumentParser):
@@ -201,7 +201,7 @@ def _eval(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def _pages(args: argparse.Namespace, recipes: Path) -> int:
-    from ..formatting import write_atomic
+    from ..kb.formatting import write_atomic
     from .pages import render_page
 
     root = recipes.parent.parent
@@ -236,7 +236,7 @@ def _pages(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..project import find_project
+    from ..kb.project import find_project
 
     recipes = find_project().recipes
     actions = {"list": _list, "check": _check, "run": _run, "eval": _eval, "pages": _pages}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..problems import DataError, Problem
+from ..kb.problems import DataError, Problem
 from .generation import encode_prompts, sample
 from .rewards import is_correct
 

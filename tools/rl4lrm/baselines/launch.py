@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import Problem, relative
-from ..safeyaml import YamlProblem, load_file
+from ..kb.problems import Problem, relative
+from ..kb.safeyaml import YamlProblem, load_file
 from .recipe import RecipeFile
 
 

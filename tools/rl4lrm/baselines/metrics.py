@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..formatting import write_atomic
+from ..kb.formatting import write_atomic
 
 COMMON = {  # common name -> trainer keys, first found wins
     "reward": ("reward", "objective/scores", "score"),

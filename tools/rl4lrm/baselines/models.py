@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..problems import DataError, Problem
+from ..kb.problems import DataError, Problem
 
 TINY = "tiny-char-llama"
 SPECIALS = ("<pad>", "<eos>", "<unk>")

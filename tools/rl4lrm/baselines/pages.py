@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..problems import DataError, Problem, relative
+from ..kb.problems import DataError, Problem, relative
 from .launch import launch_command
 from .recipe import RecipeFile, load_recipe
 from .registry import PRESETS

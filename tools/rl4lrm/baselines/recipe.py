@@ -15,10 +15,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..problems import DataError, Problem, relative
-from ..records import pydantic_problems
-from ..safeyaml import Loaded, YamlProblem, dotted, load_text, read_input
-from ..schema import RecipeId, Text
+from ..kb.problems import DataError, Problem, dotted, pydantic_problems, relative
+from ..kb.safeyaml import Loaded, YamlProblem, load_text, read_input
+from ..kb.schema import RecipeId, Text
 from .registry import PRESETS, TRAINERS
 
 
@@ -312,40 +311,6 @@ def _consistency(file: RecipeFile, stem: str | None, folder: str | None) -> list
     return out
 
 
-def _recipe_problems(exc: ValidationError, name: str, loaded: Loaded) -> list[Problem]:
-    """pydantic errors as problems, with recipe field names in the 'did you mean' hints."""
-    out = []
-    for problem in pydantic_problems(exc, name, loaded):
-        if problem.rule == "schema-extra-forbidden":
-            parts = problem.field.split(".")
-            known = _known_fields(parts[:-1])
-            close = difflib.get_close_matches(parts[-1], known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(known)
-            problem = Problem(problem.file, problem.line, problem.field, problem.rule, problem.message, hint)
-        out.append(problem)
-    return out
-
-
-def _known_fields(parents: list[str]) -> list[str]:
-    """Field names of the model at a dotted path (list indexes and mapping keys skipped)."""
-    model: type[BaseModel] = Recipe
-    keyed = False  # the previous part was a dict[str, Model] field: this part is a key
-    for part in parents:
-        if keyed:
-            keyed = False
-            continue
-        annotation = (
-            model.model_fields[part.split("[")[0]].annotation if part.split("[")[0] in model.model_fields else None
-        )
-        args = getattr(annotation, "__args__", (annotation,))
-        nested = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        if not nested:
-            return list(Recipe.model_fields)
-        keyed = getattr(annotation, "__origin__", None) is dict
-        model = nested[0]
-    return list(model.model_fields)
-
-
 def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list[str] | None = None) -> RecipeFile:
     """Parse and check a recipe from YAML text; raise DataError listing every problem found."""
     try:
@@ -360,7 +325,7 @@ def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        raise DataError(_recipe_problems(exc, name, loaded)) from None
+        raise DataError(pydantic_problems(exc, name, loaded, Recipe)) from None
     file = RecipeFile(recipe=recipe, name=name, path=path or Path(name), loaded=Loaded(data, loaded.lines))
     stem = path.stem if path else None
     folder = path.parent.name if path and path.parent.parent.name == "recipes" else None

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..formatting import write_atomic
-from ..problems import DataError, render
+from ..kb.formatting import write_atomic
+from ..kb.problems import DataError, render
 from .recipe import RecipeFile, load_recipe
 from .registry import StopTraining
 

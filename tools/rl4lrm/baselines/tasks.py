@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..problems import DataError, Problem
+from ..kb.problems import DataError, Problem
 
 GENERATED = ("copy", "arithmetic", "countdown")
 ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.S)  # countdown answers in sentence form

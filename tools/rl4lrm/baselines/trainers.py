@@ -12,7 +12,7 @@ import difflib
 import typing
 from typing import Any
 
-from ..problems import DataError
+from ..kb.problems import DataError
 from .job import Job
 from .recipe import RecipeFile
 from .registry import TRAINERS, resolve

@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from ..exports import Selection, records_bibtex, records_csv, records_json
-from ..formatting import write_atomic
-from ..problems import render
-from ..project import find_project
-from ..validate import validate
+from ..kb.exports import Selection, records_bibtex, records_csv, records_json
+from ..kb.formatting import write_atomic
+from ..kb.problems import render
+from ..kb.project import find_project
+from ..kb.validate import validate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

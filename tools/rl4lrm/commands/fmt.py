@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..formatting import dump_record, write_atomic
-from ..problems import render
-from ..project import find_project
-from ..records import read_record, record_paths
+from ..kb.formatting import dump_record, write_atomic
+from ..kb.problems import render
+from ..kb.project import find_project
+from ..kb.records import read_record, record_paths
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

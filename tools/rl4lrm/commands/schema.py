@@ -6,10 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-from ..formatting import write_atomic
-from ..project import find_project
-from ..schema import Record
-from ..taxonomy import Taxonomy, load_taxonomy
+from ..kb.formatting import write_atomic
+from ..kb.project import find_project
+from ..kb.schema import Record
+from ..kb.taxonomy import Taxonomy, load_taxonomy
 
 
 def record_json_schema(tax: Taxonomy) -> dict:

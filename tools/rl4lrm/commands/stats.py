@@ -7,11 +7,11 @@ import json
 import sys
 from collections import Counter
 
-from ..problems import render
-from ..project import find_project
-from ..schema import Record
-from ..taxonomy import Taxonomy
-from ..validate import validate
+from ..kb.problems import render
+from ..kb.project import find_project
+from ..kb.schema import Record
+from ..kb.taxonomy import Taxonomy
+from ..kb.validate import validate
 
 
 def compute(records: list[Record], tax: Taxonomy) -> dict:

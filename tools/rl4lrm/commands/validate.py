@@ -6,9 +6,9 @@ import argparse
 import sys
 import time
 
-from ..problems import render
-from ..project import find_project
-from ..validate import validate
+from ..kb.problems import render
+from ..kb.project import find_project
+from ..kb.validate import validate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import DataError, Problem, relative
-from ..safeyaml import read_input
+from ..kb.problems import DataError, Problem, relative
+from ..kb.safeyaml import read_input
 from .candidate import Candidate, add_link, clean_date, date_from_arxiv, infer_kind
 from .mapping import SectionMap
 

@@ -14,9 +14,9 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
 
-from ..identity import parse_arxiv_id
-from ..problems import DataError, Problem, relative
-from ..safeyaml import read_input
+from ..kb.identity import parse_arxiv_id
+from ..kb.problems import DataError, Problem, relative
+from ..kb.safeyaml import read_input
 from .candidate import Candidate, add_link, date_from_arxiv, infer_kind
 from .mapping import SectionMap
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..identity import parse_arxiv_id
-from ..schema import PARTIAL_DATE
+from ..kb.identity import parse_arxiv_id
+from ..kb.schema import PARTIAL_DATE
 
 
 @dataclass

@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..problems import DataError, Problem, render
-from ..project import find_project
-from ..records import load_records
-from ..taxonomy import load_taxonomy
+from ..kb.problems import DataError, Problem, render
+from ..kb.project import find_project
+from ..kb.records import load_records
+from ..kb.taxonomy import load_taxonomy
 from .mapping import DEFAULT_AWESOME_MAP, DEFAULT_BIB_MAP, Placements, load_placements, load_section_map
 from .merge import Merger, Outcome, RecordStore
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..identity import normalize_title
-from ..problems import DataError, Problem, relative
-from ..safeyaml import YamlProblem, load_file
-from ..schema import RECORD_ID
-from ..taxonomy import Taxonomy
+from ..kb.identity import normalize_title
+from ..kb.problems import DataError, Problem, relative
+from ..kb.safeyaml import YamlProblem, load_file
+from ..kb.schema import RECORD_ID
+from ..kb.taxonomy import Taxonomy
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_AWESOME_MAP = DATA / "awesome-rl-for-lrms.yaml"

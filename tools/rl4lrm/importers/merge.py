@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..formatting import save_record
-from ..identity import make_record_id, normalize_title
-from ..schema import Record
+from ..kb.formatting import save_record
+from ..kb.identity import make_record_id, normalize_title
+from ..kb.problems import error_summary
+from ..kb.schema import Record
 from .candidate import Candidate
 from .mapping import Placement, Placements
 
@@ -145,7 +146,7 @@ class Merger:
             if hand and hand.kind and merged.kind != hand.kind:
                 merged = merged.model_copy(update={"kind": hand.kind})
         except ValidationError as exc:
-            return Outcome("skipped", cand.where, existing.id, _first_error(exc))
+            return Outcome("skipped", cand.where, existing.id, error_summary(exc))
         if merged is existing:
             return Outcome("unchanged", cand.where, existing.id)
         self.store.put(merged, self.write)
@@ -176,7 +177,7 @@ class Merger:
         try:
             record = Record.model_validate(data)
         except ValidationError as exc:
-            return Outcome("skipped", cand.where, None, _first_error(exc))
+            return Outcome("skipped", cand.where, None, error_summary(exc))
         self.store.put(record, self.write)
         return Outcome("created", cand.where, rid, placed_by=placed_by)
 
@@ -190,9 +191,3 @@ def _title_keys(title: str, name: str | None) -> list[str]:
     if name and not keys[0].startswith(normalize_title(name).replace(" ", "")):
         keys.append(normalize_title(f"{name}: {title}").replace(" ", ""))
     return [k for k in keys if k]
-
-
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return f"{where}: {err['msg']}"

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from ..baselines.catalog import Catalog
 from ..commands.schema import record_json_schema
-from ..exports import record_bibtex, records_json
-from ..project import Project
-from ..schema import Links, Record
-from ..validate import validate
+from ..kb.catalog import Catalog
+from ..kb.exports import record_bibtex, records_json
+from ..kb.project import Project
+from ..kb.schema import Links, Record
+from ..kb.validate import validate
 from . import pages
 
 FEED_SIZE = 50

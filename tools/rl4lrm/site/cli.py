@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..project import find_project
+from ..kb.project import find_project
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -16,8 +16,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..schema import Record
-from ..taxonomy import Taxonomy
+from ..kb.schema import Record
+from ..kb.taxonomy import Taxonomy
 from .mkdocs_hooks import RAW_MARK
 from .plots import quarter, trend_svg
 

@@ -6,9 +6,9 @@ import random
 import shutil
 from pathlib import Path
 
-from ..formatting import save_record
-from ..schema import Links, Record
-from ..taxonomy import Taxonomy
+from ..kb.formatting import save_record
+from ..kb.schema import Links, Record
+from ..kb.taxonomy import Taxonomy
 
 _WORDS = (
     "policy reward reasoning verifier scaling entropy rollout curriculum agent math code search tool sparse dense "
@@ -58,7 +58,7 @@ def synthetic_records(count: int, taxonomy: Taxonomy, seed: int = 0, added: str 
 
 def write_synthetic_project(folder: Path, taxonomy_source: Path, count: int, seed: int = 0) -> Path:
     """A project folder with a copy of the taxonomy and count synthetic records in papers/."""
-    from ..taxonomy import load_taxonomy
+    from ..kb.taxonomy import load_taxonomy
 
     shutil.copytree(taxonomy_source, folder / "taxonomy", dirs_exist_ok=True)
     (folder / "papers").mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 
-from .taxonomy import Taxonomy
+from ..kb.taxonomy import Taxonomy
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 _STOP = set(

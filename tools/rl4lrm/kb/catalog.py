@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problem, relative
-from ..safeyaml import YamlProblem, load_file
+from .problems import Problem, relative
+from .safeyaml import YamlProblem, load_file
 
 
 @dataclass

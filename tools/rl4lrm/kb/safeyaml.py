@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .problems import DataError, Problem
+from .problems import DataError, Problem, dotted
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DROPPED = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
@@ -108,14 +108,6 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
             out[key.value] = _build(value, child, lines, seen, name, loader)
         return out
     return [_build(item, (*path, index), lines, seen, name, loader) for index, item in enumerate(node.value)]
-
-
-def dotted(path: Path_) -> str:
-    """A field path as written in messages: links.arxiv, taxonomy[1]."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def load_text(text: str, name: str) -> Loaded:

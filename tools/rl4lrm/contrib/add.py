@@ -11,14 +11,15 @@ import unicodedata
 
 from pydantic import ValidationError
 
+from ..kb.formatting import dump_record, save_record
+from ..kb.identity import make_record_id, normalize_title, parse_arxiv_id
+from ..kb.problems import error_summary
+from ..kb.project import Project, find_project
+from ..kb.records import RecordFile, load_records, parse_record, record_paths
+from ..kb.schema import Links, Record
+from ..kb.taxonomy import Taxonomy, load_taxonomy
 from .arxiv import ArxivClient, ArxivEntry, ArxivError, one_line
-from .formatting import dump_record, save_record
-from .identity import make_record_id, normalize_title, parse_arxiv_id
-from .project import Project, find_project
-from .records import RecordFile, load_records, parse_record, record_paths
-from .schema import Links, Record
 from .tagging import suggest_nodes
-from .taxonomy import Taxonomy, load_taxonomy
 
 NEAR_SAME_TITLE = 0.93
 
@@ -91,7 +92,7 @@ def add(args: argparse.Namespace, project: Project, client: ArxivClient | None =
         try:
             Links(code=args.code)
         except ValidationError as exc:
-            raise Refused(f"--code {exc.errors()[0]['msg'].removeprefix('Value error, ')}", 2) from None
+            raise Refused(f"--code {error_summary(exc).removeprefix('code: ')}", 2) from None
     if args.kind not in tax.kinds:
         raise Refused(f"unknown kind '{args.kind}' (allowed: {', '.join(tax.kinds)})", 2)
 
@@ -208,8 +209,4 @@ def _build(entry: ArxivEntry, args: argparse.Namespace, tags: list[str], taken: 
     try:
         return Record.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors(include_url=False)
-        )
-        raise Refused(f"the record would not be valid ({details}); nothing written") from None
+        raise Refused(f"the record would not be valid ({error_summary(exc)}); nothing written") from None

@@ -14,13 +14,14 @@ import sys
 
 from pydantic import ValidationError
 
+from ..importers.candidate import Candidate
+from ..importers.merge import merge_record
+from ..kb.formatting import dump_record, write_atomic
+from ..kb.problems import error_summary
+from ..kb.project import find_project
+from ..kb.records import RecordFile, load_records
+from ..kb.schema import Record
 from .arxiv import ArxivClient, ArxivEntry, ArxivError, one_line
-from .formatting import dump_record, write_atomic
-from .importers.candidate import Candidate
-from .importers.merge import merge_record
-from .project import find_project
-from .records import RecordFile, load_records
-from .schema import Record
 
 HUMAN_FIELDS = ("summary", "taxonomy", "baselines", "name")
 
@@ -99,11 +100,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             new = refreshed(record, entry)
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            print(
-                f"{file.name}: arXiv data would make it invalid ({err['loc'][0]}: {err['msg']}); skipped",
-                file=sys.stderr,
-            )
+            print(f"{file.name}: arXiv data would make it invalid ({error_summary(exc)}); skipped", file=sys.stderr)
             continue
         if new is record:
             continue

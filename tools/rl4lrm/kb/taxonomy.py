@@ -8,9 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .problems import Problem, relative
-from .records import pydantic_problems
-from .safeyaml import YamlProblem, dotted, load_file
+from .problems import Problem, dotted, pydantic_problems, relative
+from .safeyaml import YamlProblem, load_file
 from .schema import TaxonomyNode, Text
 
 KINDS_FILE = "kinds.yaml"
@@ -82,7 +81,7 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
                 try:
                     kind = Kind.model_validate(item)
                 except ValidationError as exc:
-                    tax.problems.extend(pydantic_problems(exc, name, loaded, ("kinds", index), Kind))
+                    tax.problems.extend(pydantic_problems(exc, name, loaded, Kind, ("kinds", index)))
                     continue
                 tax.kinds[kind.id] = kind
             continue
@@ -95,7 +94,7 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> Taxonomy:
             try:
                 node = TaxonomyNode.model_validate(item)
             except ValidationError as exc:
-                tax.problems.extend(pydantic_problems(exc, name, loaded, prefix, TaxonomyNode))
+                tax.problems.extend(pydantic_problems(exc, name, loaded, TaxonomyNode, prefix))
                 continue
             line = loaded.line_of(prefix)
             if node.id in tax.nodes:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .baselines.catalog import Catalog, load_catalog
+from .catalog import Catalog, load_catalog
 from .identity import normalize_title
 from .problems import Problem
 from .project import Project

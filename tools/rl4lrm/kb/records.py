@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .problems import Problem, relative
-from .safeyaml import Loaded, YamlProblem, decode, dotted, load_text
-from .schema import Links, Record
+from .problems import Problem, pydantic_problems, relative
+from .safeyaml import Loaded, YamlProblem, decode, load_text
+from .schema import Record
 
-_FRIENDLY = {
-    "missing": "is required but missing",
-    "list_type": "must be a list (one '- item' per line)",
-    "string_type": "must be a string (quote it if it looks like a number or date)",
-    "bool_type": "must be true or false",
-    "dict_type": "must be a mapping of 'key: value' lines",
-    "model_type": "must be a mapping of 'key: value' lines",
-    "too_short": "must not be empty",
-}
 _PATTERN_HINTS = {
     "id": "lowercase letters, digits and '-', e.g. 'dapo' or 'understanding-r1-zero'",
     "taxonomy": "a node id such as 'optimizer/critic-free' (see taxonomy/)",
@@ -56,34 +46,6 @@ class RecordSet:
         return [f.record for f in self.files if f.record is not None]
 
 
-def pydantic_problems(
-    exc: ValidationError, name: str, loaded: Loaded, prefix: tuple = (), model: type[BaseModel] = Record
-) -> list[Problem]:
-    """Turn pydantic errors (of model, a Record by default) into problems with file, line, field path and a hint."""
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = (*prefix, *err["loc"])
-        field_name = next((part for part in loc if isinstance(part, str)), "")
-        kind = err["type"]
-        message = _FRIENDLY.get(kind, err["msg"])
-        if kind.startswith("value_error"):
-            message = err["msg"].removeprefix("Value error, ")
-            message = message if message.startswith("must") or message.startswith("is ") else f"is invalid: {message}"
-        hint = ""
-        if kind == "extra_forbidden":
-            known = list(Links.model_fields) if "links" in loc[:-1] else list(model.model_fields)
-            message = f"unknown field '{loc[-1]}'"
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(known)
-        elif kind == "string_pattern_mismatch":
-            message = f"'{err.get('input')}' has the wrong form"
-            hint = _PATTERN_HINTS.get(field_name, "")
-        if kind != "extra_forbidden" and err.get("input") is not None and kind.endswith("_type"):
-            message += f", got {type(err['input']).__name__}"
-        out.append(Problem(name, loaded.line_of(loc), dotted(loc), f"schema-{kind.replace('_', '-')}", message, hint))
-    return out
-
-
 def parse_record(text: str, name: str, stem: str | None = None) -> tuple[RecordFile, list[Problem]]:
     """Parse one record from YAML text; stem is the file name it must match (without .yaml)."""
     try:
@@ -97,7 +59,7 @@ def parse_record(text: str, name: str, stem: str | None = None) -> tuple[RecordF
     try:
         record = Record.model_validate(loaded.data)
     except ValidationError as exc:
-        return file, pydantic_problems(exc, name, loaded)
+        return file, pydantic_problems(exc, name, loaded, Record, pattern_hints=_PATTERN_HINTS)
     file.record = record
     problems = []
     if stem is not None and record.id != stem:

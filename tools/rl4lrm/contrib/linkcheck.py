@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import __version__
+from .. import __version__
+from ..kb.formatting import write_atomic
+from ..kb.project import Project, find_project
+from ..kb.records import load_records
 from .arxiv import retry_after_seconds
-from .formatting import write_atomic
-from .project import Project, find_project
-from .records import load_records
 
 if TYPE_CHECKING:
     import requests

@@ -7,7 +7,7 @@ list, so nothing in the body is ever interpreted by a shell. Outputs go to a fol
 - success: ``record.txt`` (path of the new record), ``papers/<id>.yaml``, ``pr-title.txt``, ``pr-body.md``
 - failure: ``comment.md`` explaining what to fix, and exit status 1
 
-Usage: ``python -m rl4lrm.suggest --body-env ISSUE_BODY --issue 12 --out suggestion``
+Usage: ``python -m rl4lrm.contrib.suggest --body-env ISSUE_BODY --issue 12 --out suggestion``
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .formatting import write_atomic
-from .project import find_project
-from .records import read_record
-from .schema import NODE_ID
+from ..kb.formatting import write_atomic
+from ..kb.project import find_project
+from ..kb.records import read_record
+from ..kb.schema import NODE_ID
 
 # Labels of .github/ISSUE_TEMPLATE/suggest-paper.yml, as GitHub renders them into "### <label>" headings.
 LABELS = {"arxiv": "arXiv id or URL", "nodes": "Taxonomy nodes", "code": "Code repository"}
@@ -159,7 +159,7 @@ def prepare(body: str, issue: int, out: Path, timeout: float = 300.0) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rl4lrm.suggest", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m rl4lrm.contrib.suggest", description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--body-file", type=Path, help="file holding the issue body")
     source.add_argument("--body-env", metavar="NAME", help="environment variable holding the issue body")

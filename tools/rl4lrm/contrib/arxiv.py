@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
     import requests
