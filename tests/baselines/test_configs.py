@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.baselines.cli import check_recipes
+from rl4lrm.baselines.checks import check_recipes
 from rl4lrm.baselines.launch import check_accelerate_config, check_launch, launch_command
 from rl4lrm.baselines.recipe import all_recipes, load_recipe
 from rl4lrm.baselines.trainers import build_config

@@ -9,6 +9,7 @@ import pytest
 
 from rl4lrm.baselines.recipe import all_recipes, load_recipe
 from rl4lrm.baselines.run import run_recipe
+from rl4lrm.kb.problems import DataError
 
 SHORT = [
     "max_steps=2",
@@ -21,7 +22,8 @@ SHORT = [
 ]
 
 
-# Recipes on TRL's own trainers; PPO, REINFORCE++ and DAPO (dapo-dynamic) run in tests/baselines_extra.
+# Recipes on TRL's own trainers; PPO, REINFORCE++ and DAPO (dapo-dynamic) run in test_rollout_runs.py and
+# test_dynamic_sampling.py.
 TRL_TRAINERS = {"grpo", "rloo", "dpo", "online-dpo"}
 
 
@@ -66,7 +68,10 @@ def test_resume_continues_from_the_checkpoint_step(recipes: Path, tmp_path: Path
     with pytest.raises(_Crash):
         run_recipe(file, tmp_path, callbacks=[_crash_after(3)])
     assert sorted(p.name for p in tmp_path.glob("checkpoint-*")) == ["checkpoint-2"]
-    summary = run_recipe(file, tmp_path)
+    with pytest.raises(DataError) as refused:  # a folder holding a run is not written into silently
+        run_recipe(file, tmp_path)
+    assert refused.value.problems[0].rule == "run-exists" and "--resume" in refused.value.problems[0].hint
+    summary = run_recipe(file, tmp_path, resume=True)
     assert summary["resumed_from"] == "checkpoint-2" and summary["steps"] == 5
     steps = [json.loads(line)["step"] for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     assert steps == [1, 2, 3, 4, 5]  # step 3 of the crashed run was dropped and logged again
@@ -82,8 +87,6 @@ def test_seeded_grpo_raises_held_out_greedy_accuracy(recipes: Path, tmp_path: Pa
 
 
 def test_bad_config_stops_before_any_model_is_built(recipes: Path, tmp_path: Path) -> None:
-    from rl4lrm.kb.problems import DataError
-
     file = load_recipe(recipes / "grpo" / "cpu-smoke.yaml", ["num_generation=8"])
     with pytest.raises(DataError) as info:
         run_recipe(file, tmp_path / "out")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rl4lrm.importers.candidate import clean_date, date_from_arxiv, infer_kind, sort_link
+from rl4lrm.importers.candidate import clean_date, infer_kind, sort_link
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,3 @@ def test_dates():
     assert clean_date("2025-08") == "2025-08"
     assert clean_date("2025/08") == "2025-08"
     assert clean_date("-") is None and clean_date("") is None and clean_date("2025-13") is None
-    assert date_from_arxiv("2503.14476") == "2025-03"
-    assert date_from_arxiv("9912.00001") == "1999-12"
-    assert date_from_arxiv("math/0601001") is None and date_from_arxiv(None) is None

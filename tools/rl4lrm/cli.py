@@ -20,12 +20,12 @@ VERBS: dict[str, tuple[str, str]] = {
     "export": ("rl4lrm.commands.export", "export records as BibTeX, JSON or CSV, with filters"),
     "stats": ("rl4lrm.commands.stats", "counts per taxonomy node, kind and year; what records miss"),
     "schema": ("rl4lrm.commands.schema", "write the JSON Schema of a record (for editors)"),
-    "import": ("rl4lrm.importers.cli", "merge an awesome-list README or a .bib file into papers/"),
-    "add": ("rl4lrm.contrib.add", "add a paper from its arXiv id or URL"),
-    "refresh": ("rl4lrm.contrib.refresh", "re-read arXiv metadata for existing records and show or apply the diff"),
-    "check-links": ("rl4lrm.contrib.linkcheck", "check every URL in the records"),
-    "site": ("rl4lrm.site.cli", "build or serve the website"),
-    "baseline": ("rl4lrm.baselines.cli", "list, run and evaluate baseline recipes"),
+    "import": ("rl4lrm.commands.import_", "merge an awesome-list README or a .bib file into papers/"),
+    "add": ("rl4lrm.commands.add", "add a paper from its arXiv id or URL"),
+    "refresh": ("rl4lrm.commands.refresh", "re-read arXiv metadata for existing records and show or apply the diff"),
+    "check-links": ("rl4lrm.commands.check_links", "check every URL in the records"),
+    "site": ("rl4lrm.commands.site", "build or serve the website"),
+    "baseline": ("rl4lrm.commands.baseline", "list, run and evaluate baseline recipes"),
 }
 
 

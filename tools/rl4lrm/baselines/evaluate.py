@@ -104,3 +104,35 @@ def use_vllm(spec: Any) -> bool:
             ]
         )
     return spec.backend == "vllm" or (spec.backend == "auto" and vllm_available())
+
+
+def evaluate_recipe(
+    recipe: Any, checkpoint: str | None, benchmark: str | None, limit: int | None, data: str | None
+) -> list[dict[str, Any]]:
+    """Evaluate a policy (the recipe's starting model unless checkpoint) on each benchmark of the recipe."""
+    from .models import load_policy
+    from .tasks import load_benchmark, load_task
+
+    name = checkpoint or recipe.model.name
+    vllm = use_vllm(recipe.eval)
+    if vllm:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(name)
+    else:
+        tiny = recipe.model.tiny.model_dump() if recipe.model.tiny else None
+        model, tokenizer = load_policy(name, recipe.model.dtype, tiny)
+    results = []
+    for bench in [benchmark] if benchmark else recipe.eval.benchmarks:
+        rows = load_task(recipe.task)[1] if bench == "heldout" else load_benchmark(bench, recipe.task.chat, limit, data)
+        rows = rows[:limit] if limit else rows
+        if vllm:
+            result = evaluate_vllm(name, tokenizer, rows, recipe.eval, tensor_parallel_size=recipe.launch.num_processes)
+        else:
+            result = evaluate_model(model, tokenizer, rows, recipe.eval)
+        backend = "vllm" if vllm else "transformers"
+        results.append(
+            {"algorithm": recipe.algorithm, "preset": recipe.preset, "model": name, "benchmark": bench}
+            | {"backend": backend, **result}
+        )
+    return results

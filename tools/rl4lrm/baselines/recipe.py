@@ -8,27 +8,15 @@ imports only pydantic and PyYAML; the trainer's config class is checked later by
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..kb.problems import DataError, Problem, dotted, pydantic_problems, relative
 from ..kb.safeyaml import Loaded, YamlProblem, load_text, read_input
 from ..kb.schema import RecipeId, Text
 from .registry import PRESETS, TRAINERS
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader that also reads 1e-4 as a float (YAML 1.1 wants 1.0e-4; people write 1e-4)."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
-)
-_LOADER = _Loader
 
 
 class _Strict(BaseModel):
@@ -236,8 +224,8 @@ def parse_override(text: str) -> tuple[tuple[str, ...], Any]:
             ]
         )
     try:
-        value = yaml.load(raw, Loader=_LOADER) if raw.strip() else ""
-    except yaml.YAMLError:
+        value = load_text(raw, "command line", floats=True).data if raw.strip() else ""
+    except YamlProblem:
         value = raw
     return tuple(key.strip().split(".")), value
 
@@ -314,10 +302,10 @@ def _consistency(file: RecipeFile, stem: str | None, folder: str | None) -> list
 def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list[str] | None = None) -> RecipeFile:
     """Parse and check a recipe from YAML text; raise DataError listing every problem found."""
     try:
-        loaded = load_text(text, name)  # refuses aliases and unsafe tags, keeps line numbers
+        loaded = load_text(text, name, floats=True)  # refuses aliases and unsafe tags, keeps line numbers
     except YamlProblem as exc:
         raise DataError([exc.problem]) from None
-    data = yaml.load(text, Loader=_LOADER)  # same document again, now with floats kept as floats
+    data = loaded.data
     if not isinstance(data, dict):
         got = "an empty file" if data is None else type(data).__name__
         raise DataError([Problem(name, 1, "", "recipe-shape", f"a recipe must be a mapping of fields, got {got}")])
@@ -347,3 +335,27 @@ def all_recipes(recipes: Path) -> list[Path]:
     order = {preset: i for i, preset in enumerate(PRESETS)}
     paths = [p for folder in sorted(recipes.iterdir()) if folder.is_dir() for p in folder.glob("*.yaml")]
     return sorted(paths, key=lambda p: (p.parent.name, order.get(p.stem, len(order)), p.stem))
+
+
+def recipe_rows(recipes: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """One row per recipe file (algorithm, preset, trainer, papers, model, task, path) and the unreadable ones."""
+    rows: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for path in all_recipes(recipes):
+        try:
+            rec = load_recipe(path).recipe
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.append(
+            {
+                "algorithm": rec.algorithm,
+                "preset": rec.preset,
+                "trainer": rec.trainer,
+                "papers": rec.papers,
+                "model": rec.model.name,
+                "task": rec.task.name,
+                "recipe": path.relative_to(recipes.parent.parent).as_posix(),
+            }
+        )
+    return rows, problems

@@ -7,7 +7,7 @@
 
 "REINFORCE++-baseline" (same paper, for num_generations > 1) first subtracts the mean score of each prompt's group
 from the score, then proceeds as above (KL folded into the reward, global normalisation). Rollouts, log-probs and the
-clipped loss are the ones in `ppo.py`; only the advantage differs.
+clipped loss are the ones in `rollout.py`; only the advantage differs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .ppo import (
+from .rollout import (
     Rollout,
     RolloutConfig,
     RolloutTrainer,

@@ -4,7 +4,8 @@
         --recipe baselines/recipes/<algorithm>/<preset>.yaml [--output-dir DIR] [key=value ...]
 
 Order matters: the recipe is parsed and its trainer config built (all checks) before any model is loaded.
-A run resumes from the last ``checkpoint-<step>`` in its output folder. It writes metrics.jsonl/.csv,
+With --resume a run continues from the last ``checkpoint-<step>`` in its output folder; without it a folder
+that already holds a run is refused. It writes metrics.jsonl/.csv,
 reward.png, eval_before.json and summary.json (held-out accuracy before/after, seconds) there.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..kb.formatting import write_atomic
-from ..kb.problems import DataError, render
+from ..kb.problems import DataError, Problem, render
 from .recipe import RecipeFile, load_recipe
 from .registry import StopTraining
 
@@ -56,75 +57,153 @@ def _world_size() -> int:
     return PartialState().num_processes
 
 
+def check_output_dir(output_dir: Path, resume: bool) -> Path | None:
+    """The checkpoint to resume from; DataError when the folder holds a run and resuming was not asked for."""
+    checkpoint = last_checkpoint(output_dir) if output_dir.is_dir() else None
+    if resume:
+        return checkpoint
+    if checkpoint is not None or (output_dir / "summary.json").is_file():
+        what = f"a checkpoint ({checkpoint.name})" if checkpoint else "a finished run (summary.json)"
+        raise DataError(
+            [
+                Problem(
+                    str(output_dir),
+                    0,
+                    "output_dir",
+                    "run-exists",
+                    f"the output folder already holds {what}",
+                    "pass --resume to continue it, or choose another --output-dir",
+                )
+            ]
+        )
+    return None
+
+
+def starting_policy(
+    file: RecipeFile, output_dir: Path, checkpoint: Path | None, rows: tuple[list, list], seed: int, evaluate: bool
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The policy training starts from (the recipe's model, after its SFT warm-up) and its held-out scores.
+
+    A fresh run saves a locally built or warmed-up start to output_dir/initial (trainers load their reference
+    model from that path) and writes eval_before.json; a resumed run reloads both.
+    """
+    from .metrics import MetricsLog
+    from .models import TINY, load_policy
+
+    recipe = file.recipe
+    train_rows, eval_rows = rows
+    main = _main_process()
+    metrics = MetricsLog(output_dir)
+    before_path, initial = output_dir / "eval_before.json", output_dir / "initial"
+    if checkpoint is not None:
+        start = initial if initial.is_dir() else recipe.model.name
+        model, tokenizer = load_policy(str(start), recipe.model.dtype)
+        if main:
+            metrics.truncate(int(checkpoint.name.split("-")[1]))
+        return model, tokenizer, json.loads(before_path.read_text()) if before_path.is_file() else {}
+    tiny = recipe.model.tiny.model_dump() if recipe.model.tiny else None
+    model, tokenizer = load_policy(recipe.model.name, recipe.model.dtype, tiny, seed=seed)
+    local_start = recipe.model.name == TINY or recipe.model.warmup_sft_steps > 0
+    if local_start:
+        from .warmup import warm_up
+
+        warm_up(model, tokenizer, train_rows, recipe.model.warmup_sft_steps, recipe.model.warmup_learning_rate, seed)
+        if main:
+            model.save_pretrained(initial)
+            tokenizer.save_pretrained(initial)
+    before = _evaluate(model, tokenizer, eval_rows, file, seed, evaluate)
+    if main:
+        metrics.jsonl.unlink(missing_ok=True)
+        write_atomic(before_path, json.dumps(before, indent=2) + "\n")
+    if local_start:
+        _wait_for_everyone()
+        model, tokenizer = load_policy(str(initial), recipe.model.dtype)
+    return model, tokenizer, before
+
+
+def _evaluate(model: Any, tokenizer: Any, rows: list, file: RecipeFile, seed: int, evaluate: bool) -> dict[str, Any]:
+    """Held-out scores in this process (single-process runs without vLLM), else {} (run `baseline eval`)."""
+    from .evaluate import evaluate_model, use_vllm
+
+    if not evaluate or _world_size() > 1 or use_vllm(file.recipe.eval):
+        return {}
+    return evaluate_model(model, tokenizer, rows, file.recipe.eval, seed=seed)
+
+
+def train(job: Any, checkpoint: Path | None) -> dict[str, Any]:
+    """Build the recipe's trainer on the job, train, save output_dir/final; the run's step and time figures."""
+    from .registry import TRAINERS, resolve
+
+    trainer = resolve(TRAINERS[job.file.recipe.trainer].build)(job)  # type: ignore[operator]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    stopped_early = None
+    try:
+        trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    except StopTraining as exc:
+        stopped_early = str(exc)
+        print(f"stopped early: {exc}", file=sys.stderr)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    state = getattr(trainer, "state", None)
+    final = job.output_dir / "final"
+    if hasattr(trainer, "save_model"):
+        trainer.save_model(str(final))
+    elif _main_process():
+        job.model.save_pretrained(final)
+    if _main_process():
+        job.tokenizer.save_pretrained(final)
+    return {
+        "steps": int(getattr(state, "global_step", 0) or getattr(trainer, "step", 0)),
+        "train_seconds": round(seconds, 3),
+        "train_cpu_seconds": round(cpu_seconds, 3),  # all threads of this process; less sensitive to machine load
+        "stopped_early": stopped_early,
+    }
+
+
+def write_summary(job: Any, summary: dict[str, Any]) -> dict[str, Any]:
+    """Add the last logged metrics and the reward plot to the summary and write output_dir/summary.json."""
+    from .metrics import plot_rewards
+
+    if not _main_process():
+        return summary
+    rows = job.metrics.rows()
+    if rows:
+        job.metrics.write_csv()
+        last = rows[-1]
+        summary["last"] = {k: last[k] for k in ("step", "reward", "accuracy", "kl", "entropy") if k in last}
+    recipe = job.file.recipe
+    plot = plot_rewards(rows, job.output_dir / "reward.png", f"{recipe.algorithm} {recipe.preset}")
+    summary["plot"] = plot.name if plot else None
+    write_atomic(job.output_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
 def run_recipe(
-    file: RecipeFile, output_dir: Path, callbacks: list[Any] | None = None, resume: bool = True, evaluate: bool = True
+    file: RecipeFile, output_dir: Path, callbacks: list[Any] | None = None, resume: bool = False, evaluate: bool = True
 ) -> dict[str, Any]:
     """Train one recipe; returns the summary also written to output_dir/summary.json.
 
     callbacks are extra transformers TrainerCallbacks (tests use one to interrupt a run). With resume, a run
-    whose folder holds checkpoints continues from the last one; otherwise old metrics are discarded.
+    continues from the last checkpoint in output_dir; without it, a folder that already holds a run is refused.
     """
     quiet_environment()
-    from .evaluate import evaluate_model, use_vllm
+    from transformers import set_seed
+
     from .job import Job
-    from .metrics import MetricsLog, metrics_callback, plot_rewards
-    from .models import TINY, load_policy
-    from .registry import TRAINERS, resolve
+    from .metrics import MetricsLog, metrics_callback
     from .rewards import build_rewards
     from .tasks import load_task
     from .trainers import build_config
 
     recipe = file.recipe
     funcs, weights = build_rewards(recipe.rewards)
-    config = build_config(file, str(output_dir), weights)
+    config = build_config(file, str(output_dir), weights)  # every check before any model is loaded
+    checkpoint = check_output_dir(output_dir, resume)
     train_rows, eval_rows = load_task(recipe.task)
-    checkpoint = last_checkpoint(output_dir) if resume else None
     seed = int(getattr(config, "seed", 0))
-
-    from transformers import set_seed
-
     set_seed(seed)
-    main = _main_process()
-    in_process_eval = evaluate and _world_size() == 1 and not use_vllm(recipe.eval)
+    rows = (train_rows, eval_rows)
+    model, tokenizer, before = starting_policy(file, output_dir, checkpoint, rows, seed, evaluate)
     metrics = MetricsLog(output_dir)
-    before_path = output_dir / "eval_before.json"
-    initial = output_dir / "initial"
-    if checkpoint is None:
-        model, tokenizer = load_policy(
-            recipe.model.name,
-            recipe.model.dtype,
-            recipe.model.tiny.model_dump() if recipe.model.tiny else None,
-            seed=seed,
-        )
-        local_start = recipe.model.name == TINY or recipe.model.warmup_sft_steps > 0
-        if local_start:
-            from .warmup import warm_up
-
-            warm_up(
-                model,
-                tokenizer,
-                train_rows,
-                recipe.model.warmup_sft_steps,
-                recipe.model.warmup_learning_rate,
-                seed=seed,
-            )
-            if main:  # the starting policy on disk: trainers load their reference model from its path
-                model.save_pretrained(initial)
-                tokenizer.save_pretrained(initial)
-        before = evaluate_model(model, tokenizer, eval_rows, recipe.eval, seed=seed) if in_process_eval else {}
-        if main:
-            metrics.jsonl.unlink(missing_ok=True)
-            write_atomic(before_path, json.dumps(before, indent=2) + "\n")
-        if local_start:
-            _wait_for_everyone()
-            model, tokenizer = load_policy(str(initial), recipe.model.dtype)
-    else:
-        start = initial if initial.is_dir() else recipe.model.name
-        model, tokenizer = load_policy(str(start), recipe.model.dtype)
-        before = json.loads(before_path.read_text()) if before_path.is_file() else {}
-        if main:
-            metrics.truncate(int(checkpoint.name.split("-")[1]))
-
     job = Job(
         file=file,
         config=config,
@@ -138,46 +217,17 @@ def run_recipe(
         metrics=metrics,
         callbacks=[metrics_callback(metrics), *(callbacks or [])],
     )
-    trainer = resolve(TRAINERS[recipe.trainer].build)(job)  # type: ignore[operator]
-    started, cpu_started = time.perf_counter(), time.process_time()
-    stopped_early = None
-    try:
-        trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    except StopTraining as exc:
-        stopped_early = str(exc)
-        print(f"stopped early: {exc}", file=sys.stderr)
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    state = getattr(trainer, "state", None)
-    steps = int(getattr(state, "global_step", 0) or getattr(trainer, "step", 0))
-    if hasattr(trainer, "save_model"):
-        trainer.save_model(str(output_dir / "final"))
-    elif main:
-        model.save_pretrained(output_dir / "final")
-    if main:
-        tokenizer.save_pretrained(output_dir / "final")
-    after = evaluate_model(model, tokenizer, eval_rows, recipe.eval, seed=seed) if in_process_eval else {}
+    figures = train(job, checkpoint)
     summary: dict[str, Any] = {
         "recipe": file.name,
         "algorithm": recipe.algorithm,
         "preset": recipe.preset,
         "resumed_from": checkpoint.name if checkpoint else None,
-        "steps": steps,
-        "train_seconds": round(seconds, 3),
-        "train_cpu_seconds": round(cpu_seconds, 3),  # all threads of this process; less sensitive to machine load
-        "stopped_early": stopped_early,
+        **figures,
         "before": before,
-        "after": after,
+        "after": _evaluate(job.model, tokenizer, eval_rows, file, seed, evaluate),
     }
-    if main:
-        rows = metrics.rows()
-        if rows:
-            metrics.write_csv()
-            last = rows[-1]
-            summary["last"] = {k: last[k] for k in ("step", "reward", "accuracy", "kl", "entropy") if k in last}
-        plot = plot_rewards(rows, output_dir / "reward.png", f"{recipe.algorithm} {recipe.preset}")
-        summary["plot"] = plot.name if plot else None
-        write_atomic(output_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
-    return summary
+    return write_summary(job, summary)
 
 
 def environment() -> dict[str, Any]:
@@ -233,14 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rl4lrm.baselines.run", description=__doc__.splitlines()[0])
     parser.add_argument("--recipe", type=Path, required=True, help="a baselines/recipes/<algorithm>/<preset>.yaml")
     parser.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
-    parser.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+    parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the output folder")
     parser.add_argument("--record", action="store_true", help="copy the results next to the recipe for its page")
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="recipe overrides, e.g. max_steps=3")
     args = parser.parse_args(argv)
     try:
         file = load_recipe(args.recipe, args.overrides)
         output_dir = args.output_dir or default_output_dir(file)
-        summary = run_recipe(file, output_dir, resume=not args.fresh)
+        summary = run_recipe(file, output_dir, resume=args.resume)
         if args.record and _main_process():
             command = " ".join(["python -m rl4lrm.baselines.run --recipe", str(args.recipe), *args.overrides])
             record_results(file, output_dir, summary, command)

@@ -28,6 +28,7 @@ BENCHMARKS = {  # eval benchmark -> (dataset, config, split, task whose parser r
     "math-500": ("HuggingFaceH4/MATH-500", "default", "test", "math"),
     "aime-2024": ("HuggingFaceH4/aime_2024", "default", "train", "math"),
 }
+EVAL_BENCHMARKS = ("heldout", *BENCHMARKS)  # what `eval.benchmarks` and `baseline eval --benchmark` take
 
 
 def _copy(rng: random.Random, digits: int) -> dict[str, Any]:

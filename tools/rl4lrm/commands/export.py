@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..kb.exports import Selection, records_bibtex, records_csv, records_json
+from ..kb.exports import EXPORT_FORMATS, Selection, records_bibtex, records_csv, records_json
 from ..kb.formatting import write_atomic
 from ..kb.problems import render
 from ..kb.project import find_project
@@ -15,7 +15,7 @@ from ..kb.validate import validate
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=["bibtex", "json", "csv"], default="bibtex")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="bibtex")
     parser.add_argument(
         "--node",
         action="append",

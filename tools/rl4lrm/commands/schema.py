@@ -6,23 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
+from ..kb.exports import record_json_schema
 from ..kb.formatting import write_atomic
 from ..kb.project import find_project
-from ..kb.schema import Record
-from ..kb.taxonomy import Taxonomy, load_taxonomy
-
-
-def record_json_schema(tax: Taxonomy) -> dict:
-    """JSON Schema of papers/*.yaml; the taxonomy's kinds and node ids become enums."""
-    schema = Record.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "rl4lrm record"
-    props = schema["properties"]
-    if tax.kinds:
-        props["kind"]["enum"] = list(tax.kinds)
-    if tax.nodes:
-        props["taxonomy"]["items"]["enum"] = list(tax.nodes)
-    return schema
+from ..kb.taxonomy import load_taxonomy
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,41 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 
 from ..kb.problems import render
 from ..kb.project import find_project
-from ..kb.schema import Record
+from ..kb.stats import compute
 from ..kb.taxonomy import Taxonomy
 from ..kb.validate import validate
-
-
-def compute(records: list[Record], tax: Taxonomy) -> dict:
-    """Counts as a JSON-ready mapping: per node (direct and with sub-nodes), kind, year, and gaps."""
-    direct: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for record in records:
-        direct.update(record.taxonomy)
-        covered = set(record.taxonomy)
-        for node in record.taxonomy:
-            covered.update(tax.ancestors(node))
-        total.update(covered)
-    return {
-        "records": len(records),
-        "nodes": {
-            node_id: {"section": node.section, "title": node.title, "direct": direct[node_id], "total": total[node_id]}
-            for node_id, node in tax.nodes.items()
-        },
-        "kinds": dict(Counter(r.kind for r in records).most_common()),
-        "years": dict(sorted(Counter(r.year for r in records).items())),
-        "missing": {
-            "authors": sorted(r.id for r in records if not r.authors),
-            "code": sorted(r.id for r in records if not r.links.code),
-            "arxiv": sorted(r.id for r in records if not r.links.arxiv),
-            "summary": sorted(r.id for r in records if not r.summary),
-        },
-        "empty_nodes": [node_id for node_id in tax.nodes if not total[node_id]],
-    }
 
 
 def _text(stats: dict, tax: Taxonomy) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ..kb.problems import render
+from ..kb.problems import FORMATS, render
 from ..kb.project import find_project
 from ..kb.validate import validate
 
@@ -14,7 +14,7 @@ from ..kb.validate import validate
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=["text", "github", "json"],
+        choices=FORMATS,
         default="text",
         help="'github' prints annotations GitHub shows on the pull request diff",
     )

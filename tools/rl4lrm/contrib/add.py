@@ -14,11 +14,11 @@ from pydantic import ValidationError
 from ..kb.formatting import dump_record, save_record
 from ..kb.identity import make_record_id, normalize_title, parse_arxiv_id
 from ..kb.problems import error_summary
-from ..kb.project import Project, find_project
+from ..kb.project import Project
 from ..kb.records import RecordFile, load_records, parse_record, record_paths
 from ..kb.schema import Links, Record
 from ..kb.taxonomy import Taxonomy, load_taxonomy
-from .arxiv import ArxivClient, ArxivEntry, ArxivError, one_line
+from .arxiv import ArxivClient, ArxivEntry, one_line
 from .tagging import suggest_nodes
 
 NEAR_SAME_TITLE = 0.93
@@ -30,48 +30,6 @@ class Refused(Exception):
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
         self.code = code
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "source", help="arXiv id or URL: 2503.14476, 2503.14476v2, math/0601001, https://arxiv.org/abs/..."
-    )
-    parser.add_argument(
-        "--tag",
-        action="append",
-        default=[],
-        metavar="NODE",
-        help="taxonomy node id, e.g. optimizer/critic-free (repeat for several)",
-    )
-    parser.add_argument("--code", metavar="URL", help="main code repository")
-    parser.add_argument("--name", help="short name the work is known by, e.g. DAPO")
-    parser.add_argument("--kind", default="paper", help="record kind (default: paper)")
-    parser.add_argument(
-        "--yes",
-        action="store_true",
-        help="ask nothing; without --tag, use the suggested nodes (a reviewer checks them in the PR)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="print the record, write nothing")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        path = add(args, find_project())
-    except Refused as exc:
-        print(f"rl4lrm add: {exc}", file=sys.stderr)
-        return exc.code
-    except ArxivError as exc:
-        print(f"rl4lrm add: {exc}", file=sys.stderr)
-        return 2
-    except EOFError:
-        print("rl4lrm add: no answer; nothing written", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"rl4lrm add: {exc.strerror or exc} ({exc.filename or 'papers/'}); nothing written", file=sys.stderr)
-        return 1
-    if path:
-        print(f"wrote {path}", file=sys.stderr)
-    return 0
 
 
 def add(args: argparse.Namespace, project: Project, client: ArxivClient | None = None) -> str | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from .. import __version__
+from ..kb.identity import ARXIV_ABS_URL, split_arxiv_version
 
 if TYPE_CHECKING:
     import requests
@@ -27,9 +28,6 @@ USER_AGENT = (
 )
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-_ENTRY_ID = re.compile(r"arxiv\.org/abs/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$")
-_VERSIONED = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$")
 _WITHDRAWN = re.compile(r"\b(?:this (?:paper|article|submission) (?:has been|is) withdrawn|withdrawn by)\b", re.I)
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 
@@ -76,11 +74,10 @@ class ArxivEntry:
 
 def split_version(text: str) -> tuple[str, int | None]:
     """'2503.14476v2' -> ('2503.14476', 2); ids without a version give None."""
-    match = _VERSIONED.match(text.strip())
-    if not match:
+    parts = split_arxiv_version(text)
+    if parts is None:
         raise ArxivError(f"'{text}' is not an arXiv id (expected e.g. 2503.14476 or math/0601001)")
-    version = match.group("version")
-    return match.group("id"), int(version) if version else None
+    return parts
 
 
 def one_line(text: str) -> str:
@@ -113,7 +110,7 @@ def parse_feed(body: str | bytes) -> list[ArxivEntry]:
         if "/api/errors" in entry_id:
             message = _text(node.find(f"{ATOM}summary")) or entry_id.rsplit("#", 1)[-1].replace("_", " ")
             raise ArxivNotFound(f"arXiv API error: {message}")
-        match = _ENTRY_ID.search(entry_id)
+        match = ARXIV_ABS_URL.search(entry_id)
         if not match:
             raise ArxivFormatError(f"arXiv entry has an unexpected id '{entry_id[:80]}'")
         title = _text(node.find(f"{ATOM}title"))

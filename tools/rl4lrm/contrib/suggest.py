@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..kb.formatting import write_atomic
+from ..kb.identity import ARXIV_URL, ARXIV_VERSIONED
 from ..kb.project import find_project
 from ..kb.records import read_record
 from ..kb.schema import NODE_ID
@@ -29,8 +30,6 @@ from ..kb.schema import NODE_ID
 # Labels of .github/ISSUE_TEMPLATE/suggest-paper.yml, as GitHub renders them into "### <label>" headings.
 LABELS = {"arxiv": "arXiv id or URL", "nodes": "Taxonomy nodes", "code": "Code repository"}
 NO_RESPONSE = "_No response_"
-_ID = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV = re.compile(rf"^(?:arXiv:)?{_ID}$|^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?/?$")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?(?:\?[^\s#`\"<>]*)?$")
 _NODE = re.compile(NODE_ID)
 MAX_FIELD = 500
@@ -87,7 +86,7 @@ def parse_issue(body: str) -> Suggestion:
         raise BadIssue(
             f"'{LABELS['arxiv']}' is empty: give an id such as 2503.14476 or https://arxiv.org/abs/2503.14476"
         )
-    if not _ARXIV.match(arxiv):
+    if not (ARXIV_VERSIONED.match(arxiv.removeprefix("arXiv:")) or ARXIV_URL.match(arxiv)):
         raise BadIssue(f"'{LABELS['arxiv']}' must be one arXiv id or abs/pdf URL, e.g. 2503.14476, nothing else")
     nodes = []
     for item in re.split(r"[\s,]+", values["nodes"]):

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..kb.identity import arxiv_month
 from ..kb.problems import DataError, Problem, relative
 from ..kb.safeyaml import read_input
-from .candidate import Candidate, add_link, clean_date, date_from_arxiv, infer_kind
+from .candidate import Candidate, add_link, clean_date, infer_kind
 from .mapping import SectionMap
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
@@ -132,7 +133,7 @@ def candidate(row: Row, name: str, sections: SectionMap) -> tuple[Candidate | No
     _links(row.cells.get("title", ""), links)
     short = _plain(row.cells.get("name", "")).strip()
     placement = sections.lookup(row.headings)
-    date = clean_date(_plain(row.cells.get("date", ""))) or date_from_arxiv(links.get("arxiv"))
+    date = clean_date(_plain(row.cells.get("date", ""))) or arxiv_month(links.get("arxiv"))
     cand = Candidate(
         where=f"{name}:{row.line}",
         title=title,

@@ -14,10 +14,10 @@ import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
 
-from ..kb.identity import parse_arxiv_id
+from ..kb.identity import arxiv_month, parse_arxiv_id
 from ..kb.problems import DataError, Problem, relative
 from ..kb.safeyaml import read_input
-from .candidate import Candidate, add_link, date_from_arxiv, infer_kind
+from .candidate import Candidate, add_link, infer_kind
 from .mapping import SectionMap
 
 _KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
@@ -123,7 +123,7 @@ def candidate(entry: Entry, name: str, hint: tuple[tuple[str, ...], str | None])
     links: dict[str, str] = {"arxiv": arxiv} if arxiv else {}
     for url in _urls(fields):
         add_link(links, url)
-    date = date_from_arxiv(arxiv) or _date(fields.get("year", ""), fields.get("month", ""))
+    date = arxiv_month(arxiv) or _date(fields.get("year", ""), fields.get("month", ""))
     names, truncated = authors(fields.get("author", ""))
     hint_nodes, hint_kind = hint
     return Candidate(

@@ -105,12 +105,3 @@ def clean_date(text: str | None) -> str | None:
     if month and not 1 <= int(month) <= 12:
         return None
     return value
-
-
-def date_from_arxiv(arxiv: str | None) -> str | None:
-    """YYMM of a new-style arXiv id as 20YY-MM (e.g. 2503.14476 -> 2025-03)."""
-    if arxiv and re.match(r"^\d{4}\.\d{4,5}$", arxiv):
-        year, month = int(arxiv[:2]), int(arxiv[2:4])
-        if 1 <= month <= 12:
-            return f"{2000 + year if year < 90 else 1900 + year}-{month:02d}"
-    return None

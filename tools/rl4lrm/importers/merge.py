@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ..kb.formatting import save_record
 from ..kb.identity import make_record_id, normalize_title
-from ..kb.problems import error_summary
+from ..kb.problems import Problem, error_summary
 from ..kb.schema import Record
 from .candidate import Candidate
 from .mapping import Placement, Placements
@@ -191,3 +191,23 @@ def _title_keys(title: str, name: str | None) -> list[str]:
     if name and not keys[0].startswith(normalize_title(name).replace(" ", "")):
         keys.append(normalize_title(f"{name}: {title}").replace(" ", ""))
     return [k for k in keys if k]
+
+
+def outcome_report(label: str, outcomes: list[Outcome], problems: list[Problem], dry_run: bool) -> str:
+    """Counts of what happened, then every skipped or unplaced item with its file:line and why."""
+    counts = Counter(o.status for o in outcomes)
+    placed = Counter(o.placed_by for o in outcomes if o.status == "created")
+    verb = "would be " if dry_run else ""
+    lines = [
+        f"{label}: {len(outcomes) + len(problems)} items: {verb}created {counts['created']}, "
+        f"{verb}merged {counts['merged']}, unchanged {counts['unchanged']}, "
+        f"skipped {counts['skipped'] + len(problems)}, could not place {counts['unplaced']}",
+        "new records placed by: " + ", ".join(f"{k} {placed[k]}" for k in ("section", "hint", "hand")),
+    ]
+    skipped = [p.text() for p in problems] + [f"{o.where}: {o.reason}" for o in outcomes if o.status == "skipped"]
+    if skipped:
+        lines += ["skipped:"] + [f"  {line}" for line in skipped]
+    unplaced = [f"{o.where}: {o.reason}" for o in outcomes if o.status == "unplaced"]
+    if unplaced:
+        lines += ["could not place (add a section mapping or a --place entry):"] + [f"  {u}" for u in unplaced]
+    return "\n".join(lines)

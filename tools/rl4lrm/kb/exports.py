@@ -99,6 +99,9 @@ CSV_COLUMNS = [
 ]
 
 
+EXPORT_FORMATS = ("bibtex", "json", "csv")
+
+
 def records_csv(records: Iterable[Record]) -> str:
     """Records as CSV, one row each; lists joined with '; '."""
     buffer = io.StringIO()
@@ -148,11 +151,22 @@ class Selection:
         if self.has_baseline is not None and bool(record.baselines) != self.has_baseline:
             return False
         if self.nodes:
-            tagged = set(record.taxonomy)
-            for node in record.taxonomy:
-                tagged.update(taxonomy.ancestors(node))
+            tagged = set(taxonomy.closure(record.taxonomy))
             return all(node in tagged for node in self.nodes)
         return True
 
     def apply(self, records: Iterable[Record], taxonomy: Taxonomy) -> list[Record]:
         return [r for r in records if self.matches(r, taxonomy)]
+
+
+def record_json_schema(tax: Taxonomy) -> dict:
+    """JSON Schema of papers/*.yaml; the taxonomy's kinds and node ids become enums."""
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "rl4lrm record"
+    props = schema["properties"]
+    if tax.kinds:
+        props["kind"]["enum"] = list(tax.kinds)
+    if tax.nodes:
+        props["taxonomy"]["items"]["enum"] = list(tax.nodes)
+    return schema

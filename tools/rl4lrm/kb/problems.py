@@ -66,6 +66,9 @@ def relative(path: Path, root: Path | None = None) -> str:
     return path.as_posix()
 
 
+FORMATS = ("text", "github", "json")  # how problems can be printed
+
+
 def render(problems: list[Problem], fmt: str) -> str:
     """Render problems as text lines, GitHub annotations or a JSON list."""
     if fmt == "json":

@@ -8,6 +8,7 @@ defuses "billion laughs" alias bombs before anything is expanded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,26 @@ _DROPPED = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 
 
 class _Loader(_BASE):  # type: ignore[misc,valid-type]
-    """SafeLoader (libyaml when present) without implicit floats and timestamps."""
+    """SafeLoader (libyaml when present) without implicit floats and timestamps: arXiv ids keep their zeros."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for first, resolvers in _BASE.yaml_implicit_resolvers.items()
 }
+
+
+class _NumberLoader(_BASE):  # type: ignore[misc,valid-type]
+    """The same without timestamps, but with floats, also written 1e-4 (YAML 1.1 wants 1.0e-4): for settings."""
+
+
+_NumberLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+}
+_NumberLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -59,7 +73,7 @@ class YamlProblem(Exception):
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str, loader: _Loader) -> Any:
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], name: str, loader: Any) -> Any:
     """Construct the node's value while recording lines and refusing aliases.
 
     Plain strings, mappings and lists are built here (the common, fast case); any other tag goes through the
@@ -110,10 +124,10 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int]
     return [_build(item, (*path, index), lines, seen, name, loader) for index, item in enumerate(node.value)]
 
 
-def load_text(text: str, name: str) -> Loaded:
-    """Parse one YAML document from text; raise YamlProblem naming file and line."""
+def load_text(text: str, name: str, floats: bool = False) -> Loaded:
+    """Parse one YAML document from text (numbers with a dot stay strings unless floats); YamlProblem on error."""
     try:
-        loader = _Loader(text)
+        loader = (_NumberLoader if floats else _Loader)(text)
         try:
             node = loader.get_single_node()
             if node is None:

@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from .identity import split_arxiv_version
+
 RECORD_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NODE_ID = r"^[a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)*$"
 RECIPE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}$")
-ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[A-Z]{2})?/\d{7}$")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -27,9 +27,12 @@ def _url(value: str) -> str:
 
 
 def _arxiv(value: str) -> str:
-    if not (ARXIV_NEW.match(value) or ARXIV_OLD.match(value)):
-        if re.match(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})v\d+$", value):
-            raise ValueError(f"drop the version suffix: '{value.rsplit('v', 1)[0]}'")
+    parts = split_arxiv_version(value)
+    if parts and parts[1] is not None:
+        raise ValueError(f"drop the version suffix: '{parts[0]}'")
+    if parts is None:
+        if re.fullmatch(r"(1[5-9]|[2-9]\d)\d\d\.\d{4}", value):
+            raise ValueError("is cut short: arXiv ids from 2015 on have five digits after the dot")
         raise ValueError("must look like 2503.14476 or math/0601001 (no version, no URL)")
     return value
 

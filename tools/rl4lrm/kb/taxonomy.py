@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,14 @@ class Taxonomy:
             out.append(node.parent)
             node = self.nodes.get(node.parent)
         return out
+
+    def closure(self, node_ids: Iterable[str]) -> list[str]:
+        """The given nodes (a record's taxonomy) and all their ancestors, each once, in first-seen order."""
+        out: dict[str, None] = {}
+        for node_id in node_ids:
+            out.setdefault(node_id)
+            out.update(dict.fromkeys(self.ancestors(node_id)))
+        return list(out)
 
     def suggest(self, wrong: str, choices: list[str] | None = None) -> str:
         """A 'did you mean' hint for an unknown id, or ''."""

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from ..commands.schema import record_json_schema
 from ..kb.catalog import Catalog
-from ..kb.exports import record_bibtex, records_json
+from ..kb.exports import record_bibtex, record_json_schema, records_json
 from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
@@ -132,9 +131,7 @@ def explorer_data(data: pages.SiteData) -> dict[str, Any]:
     index = {n: i for i, n in enumerate(node_ids)}
     rows = []
     for r in data.records:
-        nodes = {index[n] for n in r.taxonomy if n in index}
-        for n in r.taxonomy:
-            nodes.update(index[a] for a in data.taxonomy.ancestors(n) if a in index)
+        nodes = {index[n] for n in data.taxonomy.closure(r.taxonomy) if n in index}
         rows.append(
             {
                 "i": r.id,

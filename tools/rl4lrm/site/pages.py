@@ -90,13 +90,10 @@ class SiteData:
         self.direct_ids = defaultdict(list)
         self.by_id = {r.id: r for r in self.records}
         for record in self.records:
-            seen: set[str] = set()
             for node_id in record.taxonomy:
                 self.direct_ids[node_id].append(record.id)
-                for target in (node_id, *self.taxonomy.ancestors(node_id)):
-                    if target not in seen:
-                        seen.add(target)
-                        self.by_node[target].append(record)
+            for target in self.taxonomy.closure(record.taxonomy):
+                self.by_node[target].append(record)
 
     def related(self, record: Record) -> list[Record]:
         """Works sharing the most taxonomy nodes with record (among the newest RELATED_POOL of each node, which

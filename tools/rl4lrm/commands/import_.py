@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
+from ..importers.mapping import DEFAULT_AWESOME_MAP, DEFAULT_BIB_MAP, Placements, load_placements, load_section_map
+from ..importers.merge import Merger, RecordStore, outcome_report
 from ..kb.problems import DataError, Problem, render
 from ..kb.project import find_project
 from ..kb.records import load_records
 from ..kb.taxonomy import load_taxonomy
-from .mapping import DEFAULT_AWESOME_MAP, DEFAULT_BIB_MAP, Placements, load_placements, load_section_map
-from .merge import Merger, Outcome, RecordStore
 
 SOURCES = {
     "awesome": ("an awesome-list README with markdown tables", DEFAULT_AWESOME_MAP),
@@ -46,10 +45,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _read(source: str, path: Path, args: argparse.Namespace, tax) -> tuple[list, list[Problem]]:
     sections = load_section_map(args.map, tax)
     if source == "awesome":
-        from .awesome import read_awesome
+        from ..importers.awesome import read_awesome
 
         return read_awesome(path, sections)
-    from .bibtex import read_bibtex
+    from ..importers.bibtex import read_bibtex
 
     return read_bibtex(path, sections)
 
@@ -76,25 +75,5 @@ def run(args: argparse.Namespace) -> int:
     # Undated candidates last: they can still merge into a record a dated entry of the same file creates.
     for cand in sorted(candidates, key=lambda c: c.date is None):
         merger.apply(cand)
-    print(report(args.file.name, merger.outcomes, problems, args.dry_run))
+    print(outcome_report(args.file.name, merger.outcomes, problems, args.dry_run))
     return 0
-
-
-def report(label: str, outcomes: list[Outcome], problems: list[Problem], dry_run: bool) -> str:
-    """Counts of what happened, then every skipped or unplaced item with its file:line and why."""
-    counts = Counter(o.status for o in outcomes)
-    placed = Counter(o.placed_by for o in outcomes if o.status == "created")
-    verb = "would be " if dry_run else ""
-    lines = [
-        f"{label}: {len(outcomes) + len(problems)} items: {verb}created {counts['created']}, "
-        f"{verb}merged {counts['merged']}, unchanged {counts['unchanged']}, "
-        f"skipped {counts['skipped'] + len(problems)}, could not place {counts['unplaced']}",
-        "new records placed by: " + ", ".join(f"{k} {placed[k]}" for k in ("section", "hint", "hand")),
-    ]
-    skipped = [p.text() for p in problems] + [f"{o.where}: {o.reason}" for o in outcomes if o.status == "skipped"]
-    if skipped:
-        lines += ["skipped:"] + [f"  {line}" for line in skipped]
-    unplaced = [f"{o.where}: {o.reason}" for o in outcomes if o.status == "unplaced"]
-    if unplaced:
-        lines += ["could not place (add a section mapping or a --place entry):"] + [f"  {u}" for u in unplaced]
-    return "\n".join(lines)

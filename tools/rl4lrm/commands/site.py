@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..kb.project import find_project
+from ..site.build import SEARCH_ENGINES
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action.add_argument("--strict", action="store_true", help="fail on any validation problem or mkdocs warning")
         action.add_argument(
             "--search",
-            choices=("scan", "pagefind", "lunr"),
+            choices=SEARCH_ENGINES,
             default="scan",
             help="search engine (default: scan, the site's own; pagefind and lunr are built for comparison)",
         )
@@ -30,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(project, out: Path, args: argparse.Namespace) -> int:
-    from .build import BuildError, build_site
+    from ..site.build import BuildError, build_site
 
     try:
         result = build_site(project, out, strict=args.strict, search=args.search)
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     status = _build(project, out, args)
     if args.action == "build" or status:
         return status
-    from .serve import serve, watch
+    from ..site.serve import serve, watch
 
     sources = [project.papers, project.taxonomy, project.recipes, project.site, project.root / "mkdocs.yml"]
     watch(sources, lambda: _build(project, out, args))

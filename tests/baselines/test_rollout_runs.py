@@ -49,7 +49,7 @@ def test_resume_continues_after_the_checkpoint(algorithm: str, tmp_path: Path) -
     path = RECIPES / algorithm / "cpu-smoke.yaml"
     first = run_recipe(load_recipe(path, [*SHORT, "max_steps=2", "save_steps=2"]), tmp_path)
     assert first["steps"] == 2 and (tmp_path / "checkpoint-2" / "rollout_state.json").is_file()
-    second = run_recipe(load_recipe(path, [*SHORT, "max_steps=3", "save_steps=2"]), tmp_path)
+    second = run_recipe(load_recipe(path, [*SHORT, "max_steps=3", "save_steps=2"]), tmp_path, resume=True)
     assert second["resumed_from"] == "checkpoint-2" and second["steps"] == 3
     assert _steps(tmp_path) == [1, 2, 3]
 

@@ -8,15 +8,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from rl4lrm.baselines.ppo import (  # noqa: E402
+from rl4lrm.baselines.ppo import gae  # noqa: E402
+from rl4lrm.baselines.reinforce_pp import group_mean_baseline, reinforce_pp_advantages  # noqa: E402
+from rl4lrm.baselines.rollout import (  # noqa: E402
     clipped_policy_loss,
     clipped_value_loss,
-    gae,
     masked_whiten,
     returns_to_go,
     token_level_rewards,
 )
-from rl4lrm.baselines.reinforce_pp import group_mean_baseline, reinforce_pp_advantages  # noqa: E402
 
 
 def close(actual: torch.Tensor, expected: list) -> None:

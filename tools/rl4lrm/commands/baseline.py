@@ -2,7 +2,7 @@
 
 rl4lrm baseline list
 rl4lrm baseline check [RECIPE.yaml ...]
-rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--fresh]
+rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--resume]
 rl4lrm baseline eval grpo --preset cpu-smoke [--checkpoint DIR] [--benchmark heldout] [key=value ...]
 """
 
@@ -13,7 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..kb.problems import DataError, Problem, render
+from ..baselines.tasks import EVAL_BENCHMARKS
+from ..kb.problems import FORMATS, DataError, Problem, render
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     check = sub.add_parser("check", help="parse every recipe and build its trainer config (no model is built)")
     check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
-    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--format", choices=FORMATS, default="text")
 
     pages = sub.add_parser("pages", help="refresh the generated part of each algorithm's README.md")
     pages.add_argument("algorithms", nargs="*", help="folders of baselines/recipes/ (default: all)")
@@ -56,7 +57,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         )
         if name == "run":
             action.add_argument("--output-dir", type=Path, help="default: runs/<algorithm>/<preset>")
-            action.add_argument("--fresh", action="store_true", help="ignore checkpoints in the output folder")
+            action.add_argument(
+                "--resume", action="store_true", help="continue from the last checkpoint in the output folder"
+            )
             action.add_argument(
                 "--record",
                 action="store_true",
@@ -66,7 +69,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
             action.add_argument("--checkpoint", help="a saved model folder (default: the recipe's starting model)")
             action.add_argument(
                 "--benchmark",
-                choices=("heldout", "gsm8k", "math-500", "aime-2024"),
+                choices=EVAL_BENCHMARKS,
                 help="default: every benchmark in the recipe's eval section",
             )
             action.add_argument("--limit", type=int, help="evaluate only the first N prompts")
@@ -74,27 +77,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, recipes: Path) -> int:
-    from .recipe import all_recipes, load_recipe
+    from ..baselines.recipe import recipe_rows
 
-    rows = []
-    problems: list[Problem] = []
-    for path in all_recipes(recipes):
-        try:
-            rec = load_recipe(path).recipe
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        rows.append(
-            {
-                "algorithm": rec.algorithm,
-                "preset": rec.preset,
-                "trainer": rec.trainer,
-                "papers": rec.papers,
-                "model": rec.model.name,
-                "task": rec.task.name,
-                "recipe": path.relative_to(recipes.parent.parent).as_posix(),
-            }
-        )
+    rows, problems = recipe_rows(recipes)
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:
@@ -110,29 +95,9 @@ def _list(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
-def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
-    """Every problem of the given recipes (fields, trainer config, launch) and of the shared accelerate configs."""
-    from .launch import check_accelerate_config, check_launch
-    from .recipe import load_recipe
-    from .trainers import build_config
-
-    root = baselines.parent
-    problems: list[Problem] = []
-    for config in sorted((baselines / "accelerate").glob("*.yaml")):
-        problems.extend(check_accelerate_config(config, root))
-    for path in paths:
-        try:
-            file = load_recipe(path, root=root)
-            build_config(file, "runs/check", check_only=True)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        problems.extend(check_launch(file, baselines / "accelerate"))
-    return problems
-
-
 def _check(args: argparse.Namespace, recipes: Path) -> int:
-    from .recipe import all_recipes
+    from ..baselines.checks import check_recipes
+    from ..baselines.recipe import all_recipes
 
     paths = args.recipes or all_recipes(recipes)
     problems = check_recipes(paths, recipes.parent)
@@ -144,11 +109,11 @@ def _check(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def _run(args: argparse.Namespace, recipes: Path) -> int:
-    from .recipe import load_recipe, recipe_path
-    from .run import default_output_dir, record_results, run_recipe
+    from ..baselines.recipe import load_recipe, recipe_path
+    from ..baselines.run import default_output_dir, record_results, run_recipe
 
     file = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides)
-    summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=not args.fresh)
+    summary = run_recipe(file, args.output_dir or default_output_dir(file), resume=args.resume)
     if args.record:
         command = " ".join(["rl4lrm baseline run", args.algorithm, "--preset", args.preset, *args.overrides])
         folder = record_results(file, args.output_dir or default_output_dir(file), summary, command)
@@ -158,51 +123,20 @@ def _run(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def _eval(args: argparse.Namespace, recipes: Path) -> int:
-    from .evaluate import evaluate_model, evaluate_vllm, use_vllm
-    from .models import load_policy
-    from .recipe import load_recipe, recipe_path
-    from .run import quiet_environment
-    from .tasks import load_benchmark, load_task
+    from ..baselines.evaluate import evaluate_recipe
+    from ..baselines.recipe import load_recipe, recipe_path
+    from ..baselines.run import quiet_environment
 
     quiet_environment()
     recipe = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides).recipe
-    name = args.checkpoint or recipe.model.name
-    vllm = use_vllm(recipe.eval)
-    if vllm:
-        from transformers import AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(name)
-    else:
-        tiny = recipe.model.tiny.model_dump() if recipe.model.tiny else None
-        model, tokenizer = load_policy(name, recipe.model.dtype, tiny)
-    results = []
-    for benchmark in [args.benchmark] if args.benchmark else recipe.eval.benchmarks:
-        if benchmark == "heldout":
-            rows = load_task(recipe.task)[1]
-        else:
-            rows = load_benchmark(benchmark, recipe.task.chat, args.limit, args.data)
-        rows = rows[: args.limit] if args.limit else rows
-        if vllm:
-            result = evaluate_vllm(name, tokenizer, rows, recipe.eval, tensor_parallel_size=recipe.launch.num_processes)
-        else:
-            result = evaluate_model(model, tokenizer, rows, recipe.eval)
-        results.append(
-            {
-                "algorithm": recipe.algorithm,
-                "preset": recipe.preset,
-                "model": name,
-                "benchmark": benchmark,
-                "backend": "vllm" if vllm else "transformers",
-                **result,
-            }
-        )
+    results = evaluate_recipe(recipe, args.checkpoint, args.benchmark, args.limit, args.data)
     print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
     return 0
 
 
 def _pages(args: argparse.Namespace, recipes: Path) -> int:
+    from ..baselines.pages import render_page
     from ..kb.formatting import write_atomic
-    from .pages import render_page
 
     root = recipes.parent.parent
     folders = [recipes / a for a in args.algorithms] or sorted(p for p in recipes.iterdir() if p.is_dir())

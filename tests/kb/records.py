@@ -1,4 +1,4 @@
-"""Building blocks for spine tests: a valid record and a way to write variants of it."""
+"""Building blocks for kb tests: a valid record and a way to write variants of it."""
 
 from __future__ import annotations
 
