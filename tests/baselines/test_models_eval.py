@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rl4lrm.baselines.evaluate import evaluate_model, score
-from rl4lrm.baselines.models import char_tokenizer, load_policy, save_tiny
+from rl4lrm.baselines.models import char_tokenizer, load_policy, tiny_llama
 from rl4lrm.baselines.preferences import preference_pairs
 from rl4lrm.baselines.recipe import EvalSpec, PreferenceSpec
 from rl4lrm.baselines.rewards import accuracy, is_correct
@@ -22,7 +22,10 @@ def test_char_tokenizer_round_trips_spaces_and_digits() -> None:
 
 
 def test_local_checkpoint_loads_through_the_hub_code_path(tmp_path: Path) -> None:
-    folder = save_tiny(tmp_path / "tiny", seed=3)
+    folder = tmp_path / "tiny"
+    tokenizer = char_tokenizer()
+    tiny_llama(tokenizer, seed=3).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
     model, tokenizer = load_policy(str(folder))
     again, _ = load_policy("tiny-char-llama", seed=3)
     assert type(model).__name__ == "LlamaForCausalLM" and tokenizer.padding_side == "left"

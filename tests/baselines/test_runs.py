@@ -27,24 +27,33 @@ SHORT = [
 TRL_TRAINERS = {"grpo", "rloo", "dpo", "online-dpo"}
 
 
-def test_every_cpu_smoke_recipe_runs(recipes: Path, tmp_path: Path) -> None:
-    smoke = [p for p in all_recipes(recipes) if p.stem == "cpu-smoke" and load_recipe(p).recipe.trainer in TRL_TRAINERS]
-    assert len(smoke) >= 7
-    for path in smoke:
-        overrides = [o for o in SHORT if not o.startswith("preferences.") or "preferences" in path.read_text()]
-        out = tmp_path / path.parent.name
-        summary = run_recipe(load_recipe(path, overrides), out)
-        assert summary["steps"] == 2, path
-        rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
-        assert [r["step"] for r in rows if "loss" in r] == [1, 2], path
-        trainer_rows = [r for r in rows if "loss" in r]
-        assert all("entropy" in r for r in trainer_rows), path
-        if load_recipe(path).recipe.trainer != "dpo":
-            assert all("reward" in r for r in trainer_rows), path
-            assert (out / "reward.png").stat().st_size > 1000
-        assert 0 <= summary["after"]["greedy_accuracy"] <= 1 and summary["before"]["prompts"] == 8
-        assert (out / "final" / "config.json").is_file() and (out / "metrics.csv").is_file()
-        assert json.loads((out / "summary.json").read_text()) == summary
+RECIPES = Path(__file__).resolve().parents[2] / "baselines" / "recipes"
+SMOKE = [p for p in all_recipes(RECIPES) if p.stem == "cpu-smoke" and load_recipe(p).recipe.trainer in TRL_TRAINERS]
+
+
+def test_every_trl_trainer_has_a_smoke_recipe() -> None:
+    assert {load_recipe(p).recipe.trainer for p in SMOKE} == TRL_TRAINERS and len(SMOKE) >= 7
+
+
+@pytest.mark.parametrize("path", SMOKE, ids=[p.parent.name for p in SMOKE])
+def test_cpu_smoke_recipe_runs(path: Path, tmp_path: Path) -> None:
+    overrides = [o for o in SHORT if not o.startswith("preferences.") or "preferences" in path.read_text()]
+    out = tmp_path / path.parent.name
+    summary = run_recipe(load_recipe(path, overrides), out)
+    assert summary["steps"] == 2
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    trainer_rows = [r for r in rows if "loss" in r]
+    assert [r["step"] for r in trainer_rows] == [1, 2]
+    assert all("entropy" in r for r in trainer_rows)
+    if load_recipe(path).recipe.trainer != "dpo":
+        assert all("reward" in r for r in trainer_rows)
+        assert (out / "reward.png").stat().st_size > 1000
+    for when in ("before", "after"):  # 8 held-out prompts, k=2 samples each: scores are multiples of 1/8 and 1/16
+        scores = summary[when]
+        assert scores["prompts"] == 8 and scores["k"] == 2
+        assert (scores["greedy_accuracy"] * 8).is_integer() and (scores["pass@1"] * 16).is_integer()
+    assert (out / "final" / "config.json").is_file() and (out / "metrics.csv").is_file()
+    assert json.loads((out / "summary.json").read_text()) == summary
 
 
 class _Crash(Exception):

@@ -7,7 +7,6 @@ purpose: with a Qwen2 config, ``AutoTokenizer`` swaps in Qwen's byte-level pre-t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..kb.problems import DataError, Problem
@@ -56,16 +55,6 @@ def tiny_llama(tokenizer: Any, hidden_size: int = 64, layers: int = 2, heads: in
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     model.generation_config.bos_token_id = None
     return model
-
-
-def save_tiny(folder: Path, hidden_size: int = 64, layers: int = 2, seed: int = 0) -> Path:
-    """Build the tiny model and its tokenizer and save both to folder (a local checkpoint)."""
-    tokenizer = char_tokenizer()
-    model = tiny_llama(tokenizer, hidden_size, layers, seed=seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 def load_policy(name: str, dtype: str = "auto", tiny: dict[str, int] | None = None, seed: int = 0) -> tuple[Any, Any]:

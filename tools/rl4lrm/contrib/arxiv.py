@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
@@ -56,10 +56,7 @@ class ArxivEntry:
     published: str
     updated: str
     journal_ref: str | None = None
-    doi: str | None = None
     comment: str | None = None
-    primary_category: str | None = None
-    categories: list[str] = field(default_factory=list)
 
     @property
     def withdrawn(self) -> bool:
@@ -116,7 +113,6 @@ def parse_feed(body: str | bytes) -> list[ArxivEntry]:
         title = _text(node.find(f"{ATOM}title"))
         if not title:  # arXiv answers a well-formed id that does not exist with an empty entry
             continue
-        primary = node.find(f"{ARXIV}primary_category")
         entries.append(
             ArxivEntry(
                 arxiv_id=match.group("id"),
@@ -127,10 +123,7 @@ def parse_feed(body: str | bytes) -> list[ArxivEntry]:
                 published=_text(node.find(f"{ATOM}published")),
                 updated=_text(node.find(f"{ATOM}updated")),
                 journal_ref=_text(node.find(f"{ARXIV}journal_ref")) or None,
-                doi=_text(node.find(f"{ARXIV}doi")) or None,
                 comment=_text(node.find(f"{ARXIV}comment")) or None,
-                primary_category=primary.get("term") if primary is not None else None,
-                categories=[c.get("term", "") for c in node.findall(f"{ATOM}category") if c.get("term")],
             )
         )
     for entry in entries:
