@@ -69,3 +69,10 @@ def save_record(folder: Path, record: Record) -> Path:
     path = folder / f"{record.id}.yaml"
     write_atomic(path, dump_record(record))
     return path
+
+
+def authors_line(record: Record, limit: int | None = None) -> str:
+    """The authors as shown to readers: 'A, B, C et al.' past limit names or when the list is truncated."""
+    shown = record.authors if limit is None else record.authors[:limit]
+    more = record.authors_truncated or len(shown) < len(record.authors)
+    return ", ".join(shown) + (" et al." if more and shown else "")

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from ..kb.catalog import Catalog
 from ..kb.exports import record_bibtex, record_json_schema, records_json
+from ..kb.formatting import authors_line
 from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
@@ -139,7 +140,7 @@ def explorer_data(data: pages.SiteData) -> dict[str, Any]:
                 "t": r.title,
                 "d": r.date,
                 "k": r.kind,
-                "a": ", ".join(r.authors[:3]) + (" et al." if len(r.authors) > 3 or r.authors_truncated else ""),
+                "a": authors_line(r, limit=3),
                 "x": sorted(nodes),
                 "c": 1 if r.links.code else 0,
                 "b": 1 if r.baselines else 0,

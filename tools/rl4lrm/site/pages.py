@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from ..kb.formatting import authors_line
 from ..kb.schema import Record
 from ..kb.taxonomy import Taxonomy
 from .mkdocs_hooks import RAW_MARK
@@ -110,7 +111,7 @@ def _label(record: Record) -> str:
 
 def _info(record: Record) -> str:
     """One line for search results: name, year, kind and the first authors."""
-    authors = ", ".join(record.authors[:3]) + (" et al." if len(record.authors) > 3 or record.authors_truncated else "")
+    authors = authors_line(record, limit=3)
     return " · ".join(p for p in (record.name, record.date[:4], record.kind, authors) if p)
 
 
@@ -223,7 +224,7 @@ def paper_page(data: SiteData, record: Record, bibtex: str) -> str:
     rows = []
     if record.name:
         rows.append(("Name", esc(record.name)))
-    authors = ", ".join(esc(a) for a in record.authors) + (", et al." if record.authors_truncated else "")
+    authors = esc(authors_line(record))
     rows += [("Kind", esc(record.kind)), ("Authors", authors or "—"), ("Date", esc(record.date))]
     if record.venue:
         rows.append(("Venue", esc(record.venue)))
