@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -115,7 +115,9 @@ class Recipe(_Strict):
     model: ModelSpec
     task: TaskSpec
     rewards: list[RewardSpec] = Field(min_length=1)
-    global_batch_size: int = Field(ge=1, description="completions (pairs for DPO) per optimizer step, all processes")
+    global_batch_size: int = Field(
+        ge=1, description="completions (pairs for DPO and online DPO) per optimizer step, all processes"
+    )
     defining: dict[str, Setting] = Field(default_factory=dict)
     config: dict[str, Any] = Field(default_factory=dict)
     preferences: PreferenceSpec | None = None
@@ -140,14 +142,45 @@ class Recipe(_Strict):
         """The trainer config fields: `config` plus the value of every `defining` setting."""
         return {**self.config, **{key: setting.value for key, setting in self.defining.items()}}
 
-    def per_step_batch(self) -> int:
-        """Completions per optimizer step implied by the config and the launch (compare to global_batch_size)."""
+    def world_size(self) -> int:
+        """Training processes over all machines."""
+        return self.launch.num_processes * self.launch.num_machines
+
+    def batches(self) -> Batches:
+        """Completions per rollout and per optimizer step, and optimizer steps per rollout, from config and launch."""
         values = self.trainer_config()
-        if "batch_size" in values:  # rollout trainers (PPO, REINFORCE++) count prompts × generations
-            return int(values["batch_size"]) * int(values.get("num_generations", 1))
+        if "batch_size" in values:  # rollout trainers (PPO, REINFORCE++): batch_size prompts x num_generations
+            per_rollout = int(values["batch_size"]) * int(values.get("num_generations", 1))
+            mini_batches = int(values.get("num_mini_batches", 1))
+            return Batches(
+                per_rollout, per_rollout // mini_batches, mini_batches * int(values.get("num_ppo_epochs", 1))
+            )
+        world = self.world_size()
         per_device = int(values.get("per_device_train_batch_size", 8))
         accumulation = int(values.get("gradient_accumulation_steps", 1))
-        return per_device * accumulation * self.launch.num_processes * self.launch.num_machines
+        per_step = per_device * accumulation * world
+        if self.trainer == "dpo":  # pairs built once before training: no rollouts
+            return Batches(None, per_step, None)
+        if self.trainer == "online-dpo":  # every step samples a pair (two completions) for each of its prompts
+            return Batches(2 * per_step, per_step, 1)
+        if values.get("generation_batch_size"):
+            per_rollout = int(values["generation_batch_size"])
+        else:
+            per_rollout = per_device * world * int(values.get("steps_per_generation") or accumulation)
+        steps = per_rollout // per_step * int(values.get("num_iterations", 1))
+        return Batches(per_rollout, per_step, steps)
+
+    def per_step_batch(self) -> int:
+        """Completions (pairs for DPO) per optimizer step implied by the config and the launch."""
+        return self.batches().per_optimizer_step
+
+
+class Batches(NamedTuple):
+    """The batch arithmetic of a recipe (None where a trainer has no rollouts)."""
+
+    per_rollout: int | None  # completions sampled per rollout (before any filtering)
+    per_optimizer_step: int  # completions (pairs for DPO and online DPO) in one optimizer step, all processes
+    optimizer_steps_per_rollout: int | None  # updates taken on each rollout (num_iterations passes included)
 
 
 class RecipeFile(BaseModel):
@@ -282,8 +315,10 @@ def _consistency(file: RecipeFile, stem: str | None, folder: str | None) -> list
             file.problem(
                 ("global_batch_size",),
                 "recipe-batch",
-                f"is {rec.global_batch_size} but config and launch give {implied} per step",
-                "per_device_train_batch_size × gradient_accumulation_steps × processes × machines",
+                f"is {rec.global_batch_size} but config and launch give {implied} per optimizer step",
+                "batch_size × num_generations / num_mini_batches"
+                if "batch_size" in rec.trainer_config()
+                else "per_device_train_batch_size × gradient_accumulation_steps × processes × machines",
             )
         )
     if rec.preferences is not None and TRAINERS[rec.trainer].needs_pairs is False:
