@@ -107,7 +107,9 @@ def starting_policy(
     if local_start:
         from .warmup import warm_up
 
-        warm_up(model, tokenizer, train_rows, recipe.model.warmup_sft_steps, recipe.model.warmup_learning_rate, seed)
+        warm_up(
+            model, tokenizer, train_rows, recipe.model.warmup_sft_steps, recipe.model.warmup_learning_rate, seed=seed
+        )
         if main:
             model.save_pretrained(initial)
             tokenizer.save_pretrained(initial)
