@@ -14,6 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from rl4lrm.baselines.dynamic_sampling import (  # noqa: E402
     DynamicSamplingConfig,
     DynamicSamplingGRPOTrainer,
+    group_rows,
     informative_groups,
     join_batches,
 )
@@ -26,6 +27,14 @@ def test_informative_groups_by_hand():
     assert informative_groups(rewards, 4).tolist() == [True, False, False, True]
     # groups of 2: {1,1} {1,0} {0,0} {0,0} {.5,.5} {.5,.5} {1,0} {0,0}
     assert informative_groups(rewards, 2).tolist() == [False, True, False, False, False, False, True, False]
+
+
+def test_group_rows_stay_on_the_rewards_device():
+    # TRL gathers rewards on the accelerator; the index must be built there too (a CUDA tensor plus a CPU arange
+    # fails at the first DAPO step). The meta device shows the same mismatch on a CPU.
+    groups = torch.tensor([0, 2], device="meta")
+    assert group_rows(groups, 4).device.type == "meta"
+    assert group_rows(torch.tensor([0, 2]), 3).tolist() == [0, 1, 2, 6, 7, 8]
 
 
 def test_join_batches_repads_prompts_left_and_completions_right():
@@ -51,7 +60,8 @@ def test_join_batches_repads_prompts_left_and_completions_right():
     assert joined["advantages"].tolist() == [0.5, -0.5]
 
 
-def test_no_all_equal_group_reaches_the_loss(tmp_path):
+@pytest.mark.parametrize("with_penalty", [False, True], ids=["accuracy", "accuracy+overlong"])
+def test_no_all_equal_group_reaches_the_loss(tmp_path, with_penalty):
     from datasets import Dataset
 
     tokenizer = char_tokenizer()
@@ -59,7 +69,7 @@ def test_no_all_equal_group_reaches_the_loss(tmp_path):
     constant = {f"{d}:" for d in range(5)}  # these prompts always score 1: every group of theirs is all-equal
     data = Dataset.from_list([{"prompt": f"{d}:"} for d in range(10)])
 
-    def reward(prompts, completions, **_):
+    def accuracy(prompts, completions, **_):
         # constant prompts: 1; the others: 1 when the first character is an even digit, so groups usually differ
         return [
             1.0 if p in constant else float(c[:1] in "02468" and c[:1] != "")
@@ -78,7 +88,7 @@ def test_no_all_equal_group_reaches_the_loss(tmp_path):
         max_steps=4,
         per_device_train_batch_size=16,
         num_generations=4,
-        max_completion_length=3,
+        max_completion_length=3 + 3 * with_penalty,
         learning_rate=1e-3,
         report_to=[],
         bf16=False,
@@ -91,13 +101,18 @@ def test_no_all_equal_group_reaches_the_loss(tmp_path):
         disable_tqdm=True,
         dynamic_sampling_max_rounds=50,
     )
-    trainer = Recording(model=model, processing_class=tokenizer, reward_funcs=reward, args=args, train_dataset=data)
+
+    def overlong(prompts, completions, **_):  # differs inside every group: it must not make a group informative
+        return [-0.1 * len(c) for c in completions]
+
+    funcs = [accuracy, overlong] if with_penalty else accuracy
+    trainer = Recording(model=model, processing_class=tokenizer, reward_funcs=funcs, args=args, train_dataset=data)
     trainer.train()
     assert len(seen) == 4
     for batch in seen:
         assert batch["advantages"].shape == (16,)
-        # 0/1 rewards: a group that differs gives every member a non-zero advantage; an all-equal group gives zeros
-        assert (batch["advantages"].abs() > 0).all()
+        if not with_penalty:  # 0/1 rewards: a group that differs gives every member a non-zero advantage
+            assert (batch["advantages"].abs() > 0).all()
         prompts = tokenizer.batch_decode(batch["prompt_ids"], skip_special_tokens=True)
         assert not constant & set(prompts)
     rounds = [row["dynamic_sampling/rounds"] for row in trainer.state.log_history if "dynamic_sampling/rounds" in row]

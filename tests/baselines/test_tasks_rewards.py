@@ -85,3 +85,12 @@ def test_toy_accuracy_and_format() -> None:
     row = {"task": "arithmetic", "answer": "68"}
     assert is_correct(" 68", row) and not is_correct("68 ", {"task": "arithmetic", "answer": "6"})
     assert format_reward(["p"] * 3, ["12", "1+", "\\boxed{3}"], task=["copy", "copy", "math"]) == [1.0, 0.0, 1.0]
+
+
+def test_math_reward_needs_the_boxed_answer_the_prompt_asks_for():
+    from rl4lrm.baselines.rewards import last_boxed, math_correct
+
+    assert not math_correct("5 apples, or maybe 7; so 5", "5")  # an unanchored last number earns nothing
+    assert math_correct("so \\boxed{5}", "5") and not math_correct("\\boxed{4} then 5", "5")
+    assert math_correct("\\boxed{\\frac{1}{2}}", "\\frac12") and last_boxed("\\boxed{x^{2}} end") == "x^{2}"
+    assert last_boxed("no box") is None and not math_correct("\\boxed{}", "5")

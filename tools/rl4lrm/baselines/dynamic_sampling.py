@@ -41,13 +41,26 @@ def informative_groups(rewards: torch.Tensor, num_generations: int, tol: float =
     return (grouped.max(dim=1).values - grouped.min(dim=1).values) > tol
 
 
+def group_rows(groups: torch.Tensor, num_generations: int) -> torch.Tensor:
+    """Row indexes of the given groups (each num_generations consecutive rows), on the groups' device."""
+    offsets = torch.arange(num_generations, device=groups.device)
+    return (groups.unsqueeze(1) * num_generations + offsets).flatten()
+
+
 @dataclass
 class DynamicSamplingConfig(GRPOConfig):
-    """GRPOConfig plus the cap on sampling rounds per batch (DAPO's `max_num_gen_batches`)."""
+    """GRPOConfig plus DAPO's dynamic-sampling settings (verl: `max_num_gen_batches`, `filter_groups.metric`)."""
 
     dynamic_sampling_max_rounds: int = field(
         default=16,
         metadata={"help": "sampling rounds per batch before giving up with an error (each round is one batch)"},
+    )
+    dynamic_sampling_rewards: list[str] = field(
+        default_factory=lambda: ["accuracy"],
+        metadata={
+            "help": "reward functions whose sum decides whether a group's answers differ (DAPO §3.2 filters on "
+            "accuracy only: the soft overlong penalty does not make a group informative)"
+        },
     )
 
 
@@ -85,13 +98,21 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
                 f"dynamic sampling keeps whole groups per process: per_device_train_batch_size × steps_per_generation "
                 f"({local_rows}) must be a multiple of num_generations ({self.num_generations})"
             )
+        unknown = set(self.args.dynamic_sampling_rewards) - set(self.reward_func_names)
+        if unknown:
+            raise ValueError(
+                f"dynamic_sampling_rewards names {sorted(unknown)}, not among the reward functions "
+                f"{self.reward_func_names}"
+            )
+        self._filter_columns = [
+            i for i, name in enumerate(self.reward_func_names) if name in self.args.dynamic_sampling_rewards
+        ]
         self._last_rewards: torch.Tensor | None = None
         self._extra_generator = torch.Generator().manual_seed(self.args.seed + 1 + self.accelerator.process_index)
 
     def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
         rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
-        weights = self.reward_weights.to(rewards_per_func.device).unsqueeze(0)
-        self._last_rewards = (rewards_per_func * weights).nansum(dim=1)  # all processes' rows, like TRL's
+        self._last_rewards = rewards_per_func[:, self._filter_columns].nansum(dim=1)  # all processes' rows
         return rewards_per_func
 
     def _fresh_prompts(self, rows: int) -> list[dict[str, Any]]:
@@ -118,7 +139,7 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
             groups = informative_groups(local_rewards.nan_to_num(0.0), G).nonzero().flatten()[: wanted - have]
             sampled += rows // G
             if len(groups):
-                index = (groups.unsqueeze(1) * G + torch.arange(G)).flatten().to(out["advantages"].device)
+                index = group_rows(groups, G).to(out["advantages"].device)
                 kept.append({k: v[index] for k, v in out.items() if k != "num_items_in_batch"})
                 have += len(groups)
             short = torch.tensor([float(have < wanted)], device=self.accelerator.device)

@@ -2,7 +2,7 @@
 
 - ``accuracy``: 1 when the completion's answer is right. Toy tasks compare the stripped completion with the
   reference; countdown checks the equation uses each number once and hits the target; GSM8K/MATH parse both
-  sides with math-verify (the last \\boxed{} or number of the completion against the reference answer).
+  sides with math-verify (the completion's last \\boxed{} answer against the reference; no box, no reward).
 - ``format``: 1 when the completion has the expected shape (digits; an equation; a \\boxed{} answer).
 - ``soft_overlong``: DAPO's soft overlong punishment (Eq. 13), TRL's implementation.
 """
@@ -44,14 +44,31 @@ def countdown_correct(equation: str, numbers: Sequence[int], target: int) -> boo
     return abs(value - target) < 1e-9
 
 
+def last_boxed(text: str) -> str | None:
+    """The content of the last \\boxed{...} in text (nested braces matched), or None."""
+    start = text.rfind("\\boxed{")
+    if start < 0:
+        return None
+    depth, begin = 0, start + len("\\boxed{")
+    for index in range(begin - 1, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[begin:index]
+    return None
+
+
 def math_correct(completion: str, answer: str) -> bool:
-    """math-verify: does the completion's final answer equal the reference (numbers, fractions, LaTeX)?"""
+    """math-verify on the completion's last \\boxed{} answer, the form the prompt asks for; no box, no reward.
+
+    math-verify alone would also take an unanchored last number of the text (a guess in passing earns reward).
+    """
     from math_verify import parse, verify
 
+    boxed = last_boxed(completion)
     gold = parse(f"${answer}$")
-    if not gold:
+    if boxed is None or not boxed.strip() or not gold:
         return False
-    return bool(verify(gold, parse(completion)))
+    return bool(verify(gold, parse(f"${boxed}$")))
 
 
 def is_correct(completion: str, row: dict[str, Any]) -> bool:
