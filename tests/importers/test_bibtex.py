@@ -70,3 +70,48 @@ def test_url_like_journal_fields_are_not_venues(project, cli, tmp_path):
     place.write_text("placements:\n  openr1: [problems/training-recipes]\n")
     cli("import", "bibtex", str(bib), "--place", str(place))
     assert "venue" not in (project / "papers" / "open-r1-2025.yaml").read_text()
+
+
+AUDIT_BIB = """## Medical Reasoning
+@article{same2025key,
+  title={First Work With This Key},
+  author={Ann Bee and Cee Dee},
+  year={2025}
+}
+
+@article{same2025key,
+  title={Second Work With This Key},
+  author={Eff Gee},
+  year={2025}
+}
+
+@article{merged2025names,
+  title={Two People In One Name},
+  author={Yooseok Lim, ByoungJun Jeon},
+  year={2025}
+}
+
+@article{lost2025braces,
+  title={Sft memorizes, rl generalizes with pytorch fsdp},
+  author={Lim, Yooseok and Jeon, ByoungJun},
+  year={2025}
+}
+"""
+
+
+def test_bib_rules_keep_the_base_valid(project, cli, tmp_path):
+    from rl4lrm.kb.project import Project
+    from rl4lrm.kb.validate import validate
+
+    bib = tmp_path / "audit.bib"
+    bib.write_text(AUDIT_BIB, encoding="utf-8")
+    code, out, _ = cli("import", "bibtex", str(bib))
+    assert code == 0
+    # a key used twice is reported with both lines, and the second entry never becomes a record
+    assert "audit.bib:8: citation key 'same2025key' is used again (first at audit.bib:2)" in out
+    # commas without 'and' would merge two people into one 'Last, First' name
+    assert "audit.bib:14: entry 'merged2025names': author field 'Yooseok Lim, ByoungJun Jeon'" in out
+    titles = {r.title: r for r in _records(project).values()}
+    assert set(titles) == {"First Work With This Key", "SFT memorizes, RL generalizes with PyTorch FSDP"}
+    assert titles["SFT memorizes, RL generalizes with PyTorch FSDP"].authors == ["Yooseok Lim", "ByoungJun Jeon"]
+    assert validate(Project(project)).ok

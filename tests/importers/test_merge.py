@@ -162,3 +162,20 @@ def test_entries_naming_the_same_work_by_different_keys_combine():
     )
     assert placements.lookup(None, "guo2024direct", None, "x") == Placement(("reward/generative",), "paper")
     assert placements.lookup(None, None, None, "nothing") is None
+
+
+def test_the_better_cased_copy_of_a_title_wins_and_nothing_else_changes_it():
+    record = _record(title="Sft memorizes, rl generalizes")
+    assert merge_record(record, _cand(title="SFT Memorizes, RL Generalizes")).title == "SFT Memorizes, RL Generalizes"
+    cased = _record(title="SFT Memorizes, RL Generalizes")
+    assert merge_record(cased, _cand(title="Sft memorizes, rl generalizes")) is cased
+    assert merge_record(record, _cand(title="Another Title Entirely")).title == "Sft memorizes, rl generalizes"
+
+
+def test_reviewed_spellings_restore_acronyms_and_names():
+    from rl4lrm.importers.casing import restore_casing, spellings
+
+    assert restore_casing("Deepseek-r1: reasoning in llms via rl") == "DeepSeek-R1: reasoning in LLMs via RL"
+    assert restore_casing("Pytorch fsdp") == "PyTorch FSDP"
+    assert restore_casing("Math for apps") == "Math for apps"  # ordinary words are not in the reviewed list
+    assert all(key == key.lower() for key in spellings())

@@ -18,6 +18,7 @@ from ..kb.identity import arxiv_month, parse_arxiv_id
 from ..kb.problems import DataError, Problem, relative
 from ..kb.safeyaml import read_input
 from .candidate import Candidate, add_link, infer_kind
+from .casing import restore_casing
 from .mapping import SectionMap
 
 _KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
@@ -48,6 +49,18 @@ def person(name: str) -> str:
     if parts.jr:
         text += ", " + " ".join(parts.jr)
     return latex_to_text(text)
+
+
+def merged_names(field: str) -> bool:
+    """True when an author field holds several people joined by commas instead of 'and' ('A B, C D').
+
+    BibTeX reads such a field as one person 'Last, First'; only 'Family, Given' with a one-word given part and no
+    further comma is a single name.
+    """
+    if re.search(r"\sand\s", field) or "," not in field:
+        return False
+    parts = [p.strip() for p in field.split(",")]
+    return len(parts) > 2 or (" " in parts[0] and " " in parts[1])
 
 
 def authors(field: str) -> tuple[list[str], bool]:
@@ -116,7 +129,7 @@ def _unenclose(value: str) -> str:
 def candidate(entry: Entry, name: str, hint: tuple[tuple[str, ...], str | None]) -> tuple[Candidate | None, str]:
     """The candidate a BibTeX entry describes, or None and why not."""
     fields = {f.key.lower(): _unenclose(str(f.value)) for f in entry.fields}
-    title = latex_to_text(fields.get("title", "")).rstrip(".").strip()
+    title = restore_casing(latex_to_text(fields.get("title", "")).rstrip(".").strip())  # braces lost case
     if not title:
         return None, f"entry '{entry.key}' has no title"
     arxiv = _arxiv(fields)
@@ -124,6 +137,11 @@ def candidate(entry: Entry, name: str, hint: tuple[tuple[str, ...], str | None])
     for url in _urls(fields):
         add_link(links, url)
     date = arxiv_month(arxiv) or _date(fields.get("year", ""), fields.get("month", ""))
+    if merged_names(fields.get("author", "")):
+        return None, (
+            f"entry '{entry.key}': author field '{fields['author'][:80]}' has commas but no 'and'; "
+            "BibTeX would read several people as one (write 'A B and C D')"
+        )
     names, truncated = authors(fields.get("author", ""))
     hint_nodes, hint_kind = hint
     return Candidate(
@@ -163,15 +181,30 @@ def read_bibtex(path: Path, sections: SectionMap) -> tuple[list[Candidate], list
         logger.setLevel(level)
     problems: list[Problem] = []
     stack: list[tuple[int, str]] = []
+    seen_keys: dict[str, int] = {}
     out = []
     for block in library.blocks:
         if isinstance(block, ImplicitComment):
             for level, heading in _headings(block.comment):
                 stack = [(lv, t) for lv, t in stack if lv < level] + [(level, heading)]
             continue
-        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-            block = block.ignore_error_block
-        elif isinstance(block, ParsingFailedBlock):
+        if isinstance(block, DuplicateBlockKeyBlock):
+            first = seen_keys.get(block.key)
+            where = f"{name}:{first}" if first else "an earlier entry"
+            problems.append(
+                Problem(
+                    name,
+                    block.start_line + 1,
+                    "",
+                    "bibtex-duplicate-key",
+                    f"citation key '{block.key}' is used again (first at {where}); this entry is skipped",
+                    "give each entry its own key, or merge the two",
+                )
+            )
+            continue
+        if isinstance(block, Entry):
+            seen_keys.setdefault(block.key, block.start_line + 1)
+        if isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
             problems.append(
                 Problem(

@@ -23,6 +23,7 @@ from ..kb.identity import make_record_id, normalize_title
 from ..kb.problems import Problem, error_summary
 from ..kb.schema import Record
 from .candidate import Candidate
+from .casing import capitals
 from .mapping import Placement, Placements
 
 GENERIC_VENUE = "arXiv"
@@ -42,6 +43,8 @@ def _better_authors(old: list[str], old_cut: bool, new: list[str], new_cut: bool
 def merge_record(record: Record, cand: Candidate) -> Record:
     """The record improved by what the candidate knows; the same record when the candidate adds nothing."""
     data = record.model_dump()
+    if cand.title.lower() == record.title.lower() and capitals(cand.title) > capitals(record.title):
+        data["title"] = cand.title  # the same title from a source that kept its case
     if not data["name"] and cand.name:
         data["name"] = cand.name
     if _better_authors(record.authors, record.authors_truncated, cand.authors, cand.authors_truncated):
