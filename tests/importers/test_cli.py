@@ -71,7 +71,7 @@ def test_malformed_bib_reports_each_broken_block(project, cli, tmp_path):
     assert code == 1 and "nothing.bib:1: no BibTeX entries found" in err
 
 
-def test_duplicate_keys_are_read_and_merged(project, cli, tmp_path):
+def test_a_key_used_twice_is_reported_and_never_a_second_record(project, cli, tmp_path):
     bib = tmp_path / "dup.bib"
     bib.write_text(
         "@article{dup,\n title={One Title},\n journal={arXiv preprint arXiv:2001.00001},\n year={2020}}\n"
@@ -80,9 +80,10 @@ def test_duplicate_keys_are_read_and_merged(project, cli, tmp_path):
     place = tmp_path / "place.yaml"
     place.write_text("placements:\n  dup: [frontier]\n")
     code, out, _ = cli("import", "bibtex", str(bib), "--place", str(place))
-    assert code == 0 and "2 items: created 1, merged 1" in out
-    text = (project / "papers" / "one-title-2020.yaml").read_text()
-    assert "Jane Doe" in text and "2001.00001" in text
+    assert code == 0 and "2 items: created 1, merged 0, unchanged 0, skipped 1" in out
+    assert "dup.bib:5: citation key 'dup' is used again (first at dup.bib:1)" in out
+    assert [p.name for p in (project / "papers").iterdir()] == ["one-title-2020.yaml"]
+    assert "2001.00001" in (project / "papers" / "one-title-2020.yaml").read_text()
 
 
 def test_bad_mapping_file_names_file_line_and_node(project, sources, cli, tmp_path):
