@@ -91,3 +91,84 @@ def test_seeded_run_raises_reward_on_the_copy_task(algorithm: str, steps: int, t
     assert rewards[0] <= 0.1, rewards
     assert sum(rewards[-2:]) / 2 >= 0.3, rewards
     assert summary["after"]["pass@1"] >= summary["before"]["pass@1"] + 0.2, summary
+
+
+def _ppo(tokenizer, rows, **settings):
+    from rl4lrm.baselines.models import tiny_llama
+    from rl4lrm.baselines.ppo import PPOConfig, PPOTrainer
+    from rl4lrm.baselines.rewards import accuracy
+
+    config = PPOConfig(**{"batch_size": 16, "max_completion_length": 3, "seed": 0, **settings})
+    return PPOTrainer(tiny_llama(tokenizer, seed=0), tokenizer, rows, accuracy, config)
+
+
+def test_micro_batches_accumulate_into_one_optimizer_step_per_mini_batch() -> None:
+
+    from rl4lrm.baselines.models import char_tokenizer
+    from rl4lrm.baselines.tasks import generate
+
+    tokenizer = char_tokenizer()
+    trainer = _ppo(tokenizer, generate("copy", 64, 0, digits=1), num_mini_batches=2, micro_batch_size=4)
+    # DeepSpeed steps inside backward by its own count: accelerate must carry the same one (16/2 rows, 4 a time)
+    assert trainer.accelerator.gradient_accumulation_steps == 2
+    steps = []
+    inner = trainer.optimizer.optimizer
+    original = inner.step
+    inner.step = lambda *a, **k: steps.append(1) or original(*a, **k)
+    rollout = trainer.rollout()
+    trainer.compute_advantages(rollout)
+    trainer.update(rollout)
+    assert len(steps) == 2  # num_mini_batches x num_ppo_epochs, not one per micro-batch
+    assert not any(p.grad is not None and p.grad.abs().sum() > 0 for p in trainer.model.parameters())
+
+
+def test_critic_has_its_own_learning_rate_and_no_lm_head() -> None:
+    from rl4lrm.baselines.models import char_tokenizer
+    from rl4lrm.baselines.tasks import generate
+
+    tokenizer = char_tokenizer()
+    trainer = _ppo(
+        tokenizer,
+        generate("copy", 64, 0, digits=1),
+        learning_rate=1e-6,
+        critic_learning_rate=1e-5,
+        value_model="separate",
+    )
+    groups = trainer.optimizer.optimizer.param_groups
+    assert [g["lr"] for g in groups] == [1e-6, 1e-5]
+    trunk = trainer.model.value_trunk
+    assert not hasattr(trunk, "lm_head") and type(trunk).__name__ == "LlamaModel"  # hidden states, no logits
+
+
+def test_value_head_takes_bf16_hidden_states() -> None:
+    import torch
+
+    from rl4lrm.baselines.models import char_tokenizer, tiny_llama
+    from rl4lrm.baselines.rollout import policy_and_value_class
+
+    tokenizer = char_tokenizer()
+    policy = tiny_llama(tokenizer, seed=0).to(torch.bfloat16)  # a bf16 policy, run without accelerate launch
+    wrapped = policy_and_value_class()(policy, "head")
+    ids = torch.tensor([[5, 6, 7]])
+    mask = torch.ones_like(ids)
+    _logits, values = wrapped(ids, mask, (mask.cumsum(-1) - 1), with_values=True)
+    assert values.shape == (1, 3) and values.dtype == torch.float32
+
+
+def test_saved_policy_comes_from_the_gathered_state_dict(tmp_path: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from rl4lrm.baselines.models import char_tokenizer
+    from rl4lrm.baselines.tasks import generate
+
+    tokenizer = char_tokenizer()
+    trainer = _ppo(tokenizer, generate("copy", 64, 0, digits=1))
+    gathered = trainer.accelerator.get_state_dict(trainer.model)
+    marked = {k: v + 1.0 if k.startswith("policy.") else v for k, v in gathered.items()}
+    # under ZeRO-3 only the gathered state holds real tensors: the saved weights must be those
+    trainer.accelerator.get_state_dict = lambda model, *a, **k: marked
+    trainer.save_model(str(tmp_path / "final"))
+    saved = AutoModelForCausalLM.from_pretrained(tmp_path / "final")
+    name, param = next(iter(saved.named_parameters()))
+    assert torch.allclose(param, marked[f"policy.{name}"])

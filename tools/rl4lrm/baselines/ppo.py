@@ -33,6 +33,7 @@ class PPOConfig(RolloutConfig):
     vf_coef: float = 0.1
     value_clip: float = 0.2
     value_model: Literal["head", "separate"] = "head"  # value head on the policy trunk, or a separate copy
+    critic_learning_rate: float | None = None  # the value model's own rate (None: learning_rate); verl uses 10x
     whiten_rewards: bool = False  # whiten the token rewards before GAE (an N+ option)
     whiten_advantages: bool = True
 
@@ -60,6 +61,14 @@ class PPOTrainer(RolloutTrainer):
     def __init__(self, model, tokenizer, train_dataset, reward_funcs, config: PPOConfig, **kwargs: Any):
         self.value_model = config.value_model
         super().__init__(model, tokenizer, train_dataset, reward_funcs, config, **kwargs)
+
+    def parameter_groups(self, wrapped: Any) -> list[dict[str, Any]]:
+        """The policy at learning_rate, the value trunk and head at critic_learning_rate."""
+        cfg: PPOConfig = self.config  # type: ignore[assignment]
+        critic = [p for name, p in wrapped.named_parameters() if name.startswith(("value_trunk.", "value_head."))]
+        ids = {id(p) for p in critic}
+        policy = [p for p in wrapped.parameters() if id(p) not in ids and p.requires_grad]
+        return [{"params": policy}, {"params": critic, "lr": cfg.critic_learning_rate or cfg.learning_rate}]
 
     def compute_advantages(self, rollout: Rollout) -> None:
         cfg: PPOConfig = self.config  # type: ignore[assignment]

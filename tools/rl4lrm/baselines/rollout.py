@@ -55,6 +55,8 @@ class RolloutConfig:
     save_steps: int = 0  # write output_dir/checkpoint-<step> every save_steps steps (0: never)
     micro_batch_size: int | None = None  # rows per forward pass (gradient accumulation); None: whole mini-batch
     gradient_checkpointing: bool = False  # recompute activations in the backward pass (GPU memory)
+    bf16: bool = False  # compute in bf16 autocast; load the model in float32 so weights and Adam stay fp32
+    weight_decay: float = 0.0  # AdamW weight decay
 
     def __post_init__(self) -> None:
         positive = ("batch_size", "num_generations", "max_completion_length", "num_ppo_epochs", "num_mini_batches")
@@ -173,7 +175,8 @@ def policy_and_value_class() -> type:
             super().__init__()
             self.policy = policy
             self.value_kind = value_model
-            self.value_trunk = copy.deepcopy(policy) if value_model == "separate" else None
+            # a separate critic is the policy's trunk without its LM head (no vocabulary-sized logits)
+            self.value_trunk = copy.deepcopy(policy.base_model) if value_model == "separate" else None
             if value_model is not None:
                 self.value_head = torch.nn.Linear(policy.config.hidden_size, 1)
                 torch.nn.init.zeros_(self.value_head.weight)
@@ -205,13 +208,10 @@ def policy_and_value_class() -> type:
                     hidden = out.hidden_states[-1]
                 else:
                     hidden = self.value_trunk(
-                        input_ids=input_ids,
-                        attention_mask=attention_mask,
-                        position_ids=position_ids,
-                        output_hidden_states=True,
-                        use_cache=False,
-                    ).hidden_states[-1]
-                values = self.value_head(hidden).squeeze(-1)
+                        input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, use_cache=False
+                    ).last_hidden_state
+                # the head's own dtype: bf16 hidden states meet an fp32 head when the policy is loaded in bf16
+                values = self.value_head(hidden.to(self.value_head.weight.dtype)).squeeze(-1)
             return out.logits, values
 
     return PolicyAndValue
@@ -254,16 +254,14 @@ class RolloutTrainer:
         log: Callable[[int, dict[str, float]], Any] | None = None,
     ):
         import torch
-        from accelerate import Accelerator
+        from accelerate import Accelerator, PartialState
         from accelerate.utils import set_seed
 
         self.config = config
-        self.accelerator = Accelerator()
+        self.accumulation = self._accumulation_steps(config, PartialState().num_processes)
+        precision = {"mixed_precision": "bf16"} if config.bf16 else {}
+        self.accelerator = Accelerator(gradient_accumulation_steps=self.accumulation, **precision)
         set_seed(config.seed)
-        if config.batch_size % self.accelerator.num_processes:
-            raise ValueError(
-                f"batch_size {config.batch_size} must divide by {self.accelerator.num_processes} processes"
-            )
         self.tokenizer = tokenizer
         self.train_dataset = train_dataset
         if len(train_dataset) == 0:
@@ -279,12 +277,18 @@ class RolloutTrainer:
             model.gradient_checkpointing_enable()
         wrapped = policy_and_value_class()(model, self.value_model)
         optimizer = torch.optim.AdamW(
-            wrapped.parameters(), lr=config.learning_rate, eps=config.adam_eps, weight_decay=0.0
+            self.parameter_groups(wrapped),
+            lr=config.learning_rate,
+            eps=config.adam_eps,
+            weight_decay=config.weight_decay,
         )
         plugin = self.accelerator.state.deepspeed_plugin
-        if plugin is not None:  # no dataloader is prepared, so DeepSpeed is told the micro-batch size directly
+        if plugin is not None:  # no dataloader is prepared: DeepSpeed is told micro-batch, accumulation and clipping
             rows = config.batch_size * config.num_generations // self.accelerator.num_processes
-            plugin.deepspeed_config["train_micro_batch_size_per_gpu"] = config.micro_batch_size or rows
+            micro = config.micro_batch_size or rows // config.num_mini_batches
+            plugin.deepspeed_config["train_micro_batch_size_per_gpu"] = micro
+            plugin.deepspeed_config["gradient_accumulation_steps"] = self.accumulation
+            plugin.deepspeed_config["gradient_clipping"] = config.max_grad_norm or 0.0
         self.model, self.optimizer = self.accelerator.prepare(wrapped, optimizer)
         if plugin is not None:
             from trl.models.utils import prepare_deepspeed
@@ -295,6 +299,24 @@ class RolloutTrainer:
         self.generator = torch.Generator().manual_seed(config.seed + self.accelerator.process_index)
         self.history: list[dict[str, float]] = []
         self.step = 0
+
+    @staticmethod
+    def _accumulation_steps(config: RolloutConfig, processes: int) -> int:
+        """Micro-batches per optimizer step on each process (every mini-batch has as many)."""
+        if config.batch_size % processes:
+            raise ValueError(f"batch_size {config.batch_size} must divide by {processes} processes")
+        rows = config.batch_size * config.num_generations // processes
+        if rows % config.num_mini_batches:
+            raise ValueError(
+                f"each process's {rows} completions per rollout must split into num_mini_batches "
+                f"({config.num_mini_batches}) equal mini-batches"
+            )
+        mini = rows // config.num_mini_batches
+        return -(-mini // (config.micro_batch_size or mini))  # the last micro-batch may be smaller
+
+    def parameter_groups(self, wrapped: Any) -> list[dict[str, Any]]:
+        """Optimizer parameter groups: the policy at learning_rate (subclasses give a critic its own rate)."""
+        return [{"params": [p for p in wrapped.parameters() if p.requires_grad]}]
 
     # ---- sampling -------------------------------------------------------------------------------------------------
     def _prompts(self) -> list[dict[str, Any]]:
@@ -422,42 +444,54 @@ class RolloutTrainer:
             for idx in order.chunk(cfg.num_mini_batches):
                 tokens = rollout.completion_mask[idx].sum().clamp(min=1)
                 stats: dict[str, float] = {}
-                self.optimizer.zero_grad()
                 for micro in self._micro_batches(idx):
-                    mask = rollout.completion_mask[micro]
-                    share = (mask.sum() / tokens).item()
-                    logps, values, logits = self._logps_values(
-                        self.model,
-                        rollout.input_ids[micro],
-                        rollout.attention_mask[micro],
-                        rollout.prompt_length,
-                        self.value_model is not None,
-                    )
-                    loss, clipfrac = clipped_policy_loss(
-                        logps, rollout.old_logps[micro], rollout.advantages[micro], mask, cfg.epsilon, cfg.epsilon_high
-                    )
-                    parts = {"policy_loss": loss.item(), "clipfrac": clipfrac.item()}
-                    if values is not None:
-                        vloss, vclip = clipped_value_loss(
-                            values, rollout.old_values[micro], rollout.returns[micro], mask, cfg.value_clip
-                        )
-                        loss = loss + cfg.vf_coef * vloss
-                        parts.update(value_loss=vloss.item(), value_clipfrac=vclip.item())
-                    parts["loss"] = loss.item()
-                    self.accelerator.backward(loss * share)
-                    with torch.no_grad():
-                        entropy = -(logits.softmax(-1) * logits.log_softmax(-1)).sum(-1)
-                        parts["entropy"] = masked_mean(entropy, mask).item()
-                        parts["approx_kl"] = masked_mean(0.5 * (logps - rollout.old_logps[micro]) ** 2, mask).item()
-                    for k, v in parts.items():
-                        stats[k] = stats.get(k, 0.0) + v * share
-                if cfg.max_grad_norm:
-                    self.accelerator.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm)
-                self.optimizer.step()
+                    with self.accelerator.accumulate(self.model):
+                        self._micro_step(rollout, micro, tokens, stats)
                 for k, v in stats.items():
                     sums[k] = sums.get(k, 0.0) + v
                 count += 1
         return {k: v / count for k, v in sums.items()}
+
+    def _micro_step(self, rollout: Rollout, micro: torch.Tensor, tokens: torch.Tensor, stats: dict[str, float]) -> None:
+        """Forward and backward of one micro-batch; the optimizer steps after the mini-batch's last one.
+
+        `accelerator.accumulate` (and DeepSpeed's own accumulation, set to the same count) make the optimizer step
+        once per mini-batch; both divide the loss by the micro-batch count, which the token share undoes.
+        """
+        import torch
+
+        cfg = self.config
+        mask = rollout.completion_mask[micro]
+        share = (mask.sum() / tokens).item()
+        logps, values, logits = self._logps_values(
+            self.model,
+            rollout.input_ids[micro],
+            rollout.attention_mask[micro],
+            rollout.prompt_length,
+            self.value_model is not None,
+        )
+        loss, clipfrac = clipped_policy_loss(
+            logps, rollout.old_logps[micro], rollout.advantages[micro], mask, cfg.epsilon, cfg.epsilon_high
+        )
+        parts = {"policy_loss": loss.item(), "clipfrac": clipfrac.item()}
+        if values is not None:
+            vloss, vclip = clipped_value_loss(
+                values, rollout.old_values[micro], rollout.returns[micro], mask, cfg.value_clip
+            )
+            loss = loss + cfg.vf_coef * vloss
+            parts.update(value_loss=vloss.item(), value_clipfrac=vclip.item())
+        parts["loss"] = loss.item()
+        self.accelerator.backward(loss * share * self.accumulation)
+        with torch.no_grad():
+            entropy = -(logits.softmax(-1) * logits.log_softmax(-1)).sum(-1)
+            parts["entropy"] = masked_mean(entropy, mask).item()
+            parts["approx_kl"] = masked_mean(0.5 * (logps - rollout.old_logps[micro]) ** 2, mask).item()
+        for k, v in parts.items():
+            stats[k] = stats.get(k, 0.0) + v * share
+        if self.accelerator.sync_gradients and cfg.max_grad_norm:
+            self.accelerator.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm)
+        self.optimizer.step()
+        self.optimizer.zero_grad()
 
     def train(self, resume_from_checkpoint: str | None = None) -> list[dict[str, float]]:
         """Run max_steps rollout/update iterations (continuing a checkpoint if given); return the logged rows."""
@@ -502,10 +536,12 @@ class RolloutTrainer:
         """Save the policy (without the value head) and the tokenizer."""
         out = Path(output_dir or self.config.output_dir)
         self.accelerator.wait_for_everyone()
-        unwrapped = self.accelerator.unwrap_model(self.model)
+        state = self.accelerator.get_state_dict(self.model)  # every rank: under ZeRO-3 this gathers the shards
         if self.accelerator.is_main_process:
-            unwrapped.policy.save_pretrained(out)
+            policy_state = {k.removeprefix("policy."): v for k, v in state.items() if k.startswith("policy.")}
+            self.accelerator.unwrap_model(self.model).policy.save_pretrained(out, state_dict=policy_state)
             self.tokenizer.save_pretrained(out)
+        self.accelerator.wait_for_everyone()
         return out
 
     @property
