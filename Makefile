@@ -48,8 +48,8 @@ site: install-site validate
 	$(BIN)/rl4lrm site build
 
 lint: install
-	$(BIN)/ruff check tools tests benchmarks
-	$(BIN)/ruff format --check tools tests benchmarks
+	$(BIN)/ruff check tools tests benchmarks scripts
+	$(BIN)/ruff format --check tools tests benchmarks scripts
 
 test: install chromium lint
 	$(BIN)/rl4lrm validate

@@ -2,7 +2,7 @@
 records (time, peak memory, size on disk, largest paper page). Prints the figures.
 
 Usage: python benchmarks/site_build.py [--records 20000] [--skip-real] [--skip-synthetic]
-Targets (issue 4): full build <= 1.3x plain mkdocs; 20k records: build <= 120 s, <= 1 GB; paper page <= 40 KB.
+Targets: full build <= 1.3x plain mkdocs; 20k records: build <= 120 s, <= 1 GB; paper page <= 40 KB.
 """
 
 from __future__ import annotations

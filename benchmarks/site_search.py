@@ -7,7 +7,7 @@ a filter change to the next frame after the table is redrawn.
 
 Usage: python benchmarks/site_search.py [--sizes 556,5000,20000] [--engines scan,pagefind] [--site BUILT_SITE]
        python benchmarks/site_search.py --sizes 556,5000,20000 --engines lunr   (mkdocs-material's search)
-Targets (issue 4): keystroke -> results <= 150 ms at 20,000 records; explorer filter change <= 50 ms.
+Targets: keystroke -> results <= 150 ms at 20,000 records; explorer filter change <= 50 ms.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-/* rl4lrm site: copy buttons, Pagefind search box and the explorer. No external requests, no libraries. */
+/* rl4lrm site: copy buttons, the search box (a substring scan over data/search.js) and the explorer. No external
+   requests, no libraries. */
 (function () {
   "use strict";
 
@@ -51,8 +52,11 @@
     });
   }
 
-  /* Search box. "scan": substring match over data/search.js (names, titles, authors, summaries, taxonomy nodes),
-     so "GRPO" finds "DanceGRPO"; it works from disk too. "pagefind": Pagefind's chunked index, for comparison. */
+  /* Search box. The engine comes from the box's data-engine attribute (config.extra.search, set by
+     `rl4lrm site build --search`). "scan", the default: substring match over data/search.js (names, titles,
+     authors, summaries, taxonomy nodes), so "GRPO" finds "DanceGRPO"; it works from disk too. "pagefind":
+     Pagefind's chunked index, built only for comparison (benchmarks/site_search.py). With "lunr" the theme's own
+     search box replaces this one. */
   var HITS = 8;
 
   function scanEngine(root) {

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rl4lrm.baselines.pages import BEGIN, END, render_page
+from rl4lrm.baselines.pages import BEGIN, END, FIELDS_BEGIN, recipe_field_rows, render_fields_table, render_page
+from rl4lrm.baselines.recipe import ModelSpec, Recipe
 from rl4lrm.cli import main
 
 from .conftest import ROOT
@@ -93,3 +94,33 @@ def test_pages_are_up_to_date_and_keep_the_prose() -> None:
             old, new = render_page(folder, ROOT)
             assert old == new, f"run: rl4lrm baseline pages {folder.name}"
             assert new.index("**Objective.**") < new.index(BEGIN) < new.index(END)
+
+
+def test_recipe_fields_table_is_generated_from_the_model() -> None:
+    old, new = render_fields_table(ROOT / "baselines" / "README.md", ROOT)
+    assert old == new, "run: rl4lrm baseline pages"
+    rows = recipe_field_rows()
+    assert [name for name, *_ in rows if "." not in name and "[" not in name] == list(Recipe.model_fields)
+    assert all(meaning for *_, meaning in rows), "every recipe field needs a description in recipe.py"
+    assert ("task.digits", "int, ≥ 1, ≤ 6", "`2`", "arithmetic: digits per operand") in rows
+    assert next(row for row in rows if row[0] == "rewards[].name")[1] == "one of `accuracy`, `format`, `soft_overlong`"
+    assert f"| `model.name` | str | required | {ModelSpec.model_fields['name'].description} |" in old
+
+
+def test_pages_check_reports_a_stale_fields_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "baselines", root / "baselines")
+    (root / "taxonomy").mkdir()
+    (root / "papers").mkdir()
+    readme = root / "baselines" / "README.md"
+    committed = readme.read_text(encoding="utf-8")
+    readme.write_text(committed.replace("| `eval.k` | int, ≥ 1 | `4` |", "| `eval.k` | int | `8` |"), encoding="utf-8")
+    assert main(["--root", str(root), "baseline", "pages", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "baselines/README.md: generated block is out of date" in err and "recipes/" not in err
+    assert main(["--root", str(root), "baseline", "pages"]) == 0
+    assert capsys.readouterr().out == "updated baselines/README.md\n"
+    assert readme.read_text(encoding="utf-8") == committed
+    readme.write_text(committed.replace(FIELDS_BEGIN, ""), encoding="utf-8")
+    assert main(["--root", str(root), "baseline", "pages", "--check"]) == 1
+    assert "baselines/README.md: the generated-block marker lines are missing" in capsys.readouterr().err

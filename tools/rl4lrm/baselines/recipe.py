@@ -26,27 +26,31 @@ class _Strict(BaseModel):
 class TinyModel(_Strict):
     """Size of the built-in character-level Llama."""
 
-    hidden_size: int = Field(64, ge=8)
-    layers: int = Field(2, ge=1)
+    hidden_size: int = Field(64, ge=8, description="width of the hidden layers")
+    layers: int = Field(2, ge=1, description="number of decoder layers")
 
 
 class ModelSpec(_Strict):
     """The policy: 'tiny-char-llama' (built locally), a local folder or a Hugging Face hub id."""
 
-    name: str
-    dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
-    tiny: TinyModel | None = None
+    name: str = Field(description="'tiny-char-llama' (built locally), a local folder or a Hugging Face hub id")
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto", description="dtype the weights are loaded in; auto keeps the checkpoint's"
+    )
+    tiny: TinyModel | None = Field(None, description="tiny-char-llama only: its size")
     warmup_sft_steps: int = Field(0, ge=0, description="supervised steps on task answers before RL (toy tasks)")
-    warmup_learning_rate: float = Field(3e-3, gt=0)
+    warmup_learning_rate: float = Field(3e-3, gt=0, description="learning rate of those supervised steps")
 
 
 class TaskSpec(_Strict):
     """Where prompts and reference answers come from (see rl4lrm.baselines.tasks)."""
 
-    name: Literal["copy", "arithmetic", "countdown", "gsm8k", "math"]
+    name: Literal["copy", "arithmetic", "countdown", "gsm8k", "math"] = Field(
+        description="copy, arithmetic and countdown are generated; gsm8k and math are read from the hub or path"
+    )
     train_size: int | None = Field(None, ge=1, description="generated tasks: rows to make; datasets: rows to keep")
-    eval_size: int = Field(100, ge=1)
-    seed: int = 0
+    eval_size: int = Field(100, ge=1, description="held-out prompts, never trained on")
+    seed: int = Field(0, description="generated tasks: seed of the training rows (held-out rows use seed + 10000)")
     digits: int = Field(2, ge=1, le=6, description="arithmetic: digits per operand")
     numbers: int = Field(3, ge=2, le=6, description="countdown: how many numbers to combine")
     path: str | None = Field(None, description="gsm8k/math: a local .jsonl/.json/.parquet file instead of the hub")
@@ -56,8 +60,11 @@ class TaskSpec(_Strict):
 class RewardSpec(_Strict):
     """One reward function and its weight (see rl4lrm.baselines.rewards)."""
 
-    name: Literal["accuracy", "format", "soft_overlong"]
-    weight: float = 1.0
+    name: Literal["accuracy", "format", "soft_overlong"] = Field(
+        description="accuracy: 1 for a correct answer (math-verify for GSM8K/MATH); format: 1 for a well-formed "
+        "answer; soft_overlong: DAPO's length penalty"
+    )
+    weight: float = Field(1.0, description="weight of this reward in the sum")
     max_length: int | None = Field(None, ge=1, description="soft_overlong: L_max")
     cache: int | None = Field(None, ge=0, description="soft_overlong: L_cache")
 
@@ -71,28 +78,32 @@ class RewardSpec(_Strict):
 class Setting(_Strict):
     """A trainer config field that makes the algorithm what it is, with the paper passage it comes from."""
 
-    value: Any
-    source: Text
+    value: Any = Field(description="the trainer config field's value")
+    source: Text = Field(description="where it comes from: the paper and its section or equation")
 
 
 class PreferenceSpec(_Strict):
     """DPO: how preference pairs are built from policy samples scored by the verifiable reward."""
 
-    samples_per_prompt: int = Field(8, ge=2)
-    max_new_tokens: int = Field(8, ge=1)
-    temperature: float = Field(1.0, gt=0)
+    samples_per_prompt: int = Field(8, ge=2, description="completions sampled per prompt, then paired")
+    max_new_tokens: int = Field(8, ge=1, description="length limit of each sample")
+    temperature: float = Field(1.0, gt=0, description="sampling temperature")
     prompts: int = Field(256, ge=1, description="prompts sampled to build pairs")
 
 
 class EvalSpec(_Strict):
     """Held-out evaluation: greedy accuracy and pass@1 averaged over k samples, sampling settings pinned."""
 
-    k: int = Field(4, ge=1)
-    temperature: float = Field(1.0, ge=0)
-    top_p: float = Field(1.0, gt=0, le=1)
-    max_new_tokens: int = Field(8, ge=1)
-    benchmarks: list[Literal["heldout", "gsm8k", "math-500", "aime-2024"]] = Field(default_factory=lambda: ["heldout"])
-    backend: Literal["auto", "transformers", "vllm"] = "auto"
+    k: int = Field(4, ge=1, description="samples per prompt for pass@1")
+    temperature: float = Field(1.0, ge=0, description="sampling temperature of the k samples")
+    top_p: float = Field(1.0, gt=0, le=1, description="nucleus sampling of the k samples")
+    max_new_tokens: int = Field(8, ge=1, description="length limit of every answer")
+    benchmarks: list[Literal["heldout", "gsm8k", "math-500", "aime-2024"]] = Field(
+        default_factory=lambda: ["heldout"], description="what `rl4lrm baseline eval` runs; heldout is the task's split"
+    )
+    backend: Literal["auto", "transformers", "vllm"] = Field(
+        "auto", description="auto: vLLM when it is installed and a GPU is visible, else transformers generate"
+    )
 
 
 class LaunchSpec(_Strict):
@@ -100,29 +111,43 @@ class LaunchSpec(_Strict):
 
     accelerate_config: str | None = Field(None, description="file name in baselines/accelerate/")
     num_processes: int = Field(1, ge=1, description="processes per machine")
-    num_machines: int = Field(1, ge=1)
+    num_machines: int = Field(1, ge=1, description="machines (nodes) of a multi-node launch")
     vllm_server: bool = Field(False, description="start `trl vllm-serve` on a separate node (multinode)")
 
 
 class Recipe(_Strict):
     """One preset of one algorithm: everything needed to run it, and which papers it reproduces."""
 
-    papers: list[RecipeId] = Field(min_length=1, description="ids of the paper records this recipe reproduces")
-    algorithm: RecipeId
-    preset: str
-    description: Text
-    trainer: str
-    model: ModelSpec
-    task: TaskSpec
-    rewards: list[RewardSpec] = Field(min_length=1)
-    global_batch_size: int = Field(
-        ge=1, description="completions (pairs for DPO and online DPO) per optimizer step, all processes"
+    papers: list[RecipeId] = Field(
+        min_length=1,
+        description="ids of the paper records this recipe reproduces (each record lists the recipe in its "
+        "`baselines`; `rl4lrm validate` checks both ways)",
     )
-    defining: dict[str, Setting] = Field(default_factory=dict)
-    config: dict[str, Any] = Field(default_factory=dict)
-    preferences: PreferenceSpec | None = None
-    eval: EvalSpec = Field(default_factory=EvalSpec)
-    launch: LaunchSpec = Field(default_factory=LaunchSpec)
+    algorithm: RecipeId = Field(description="the algorithm: must be the name of the recipe's folder")
+    preset: str = Field(description=f"must be the file name: one of {', '.join(PRESETS)}")
+    description: Text = Field(description="one line: what the algorithm does")
+    trainer: str = Field(
+        description=f"one of {', '.join(TRAINERS)}: TRL's trainers or ours (tools/rl4lrm/baselines/registry.py)"
+    )
+    model: ModelSpec = Field(description="the starting policy")
+    task: TaskSpec = Field(description="prompts and reference answers")
+    rewards: list[RewardSpec] = Field(min_length=1, description="reward functions, summed with their weights")
+    global_batch_size: int = Field(
+        ge=1,
+        description="completions per optimizer step over all processes (pairs for DPO and online DPO); must equal "
+        "per-device batch × accumulation × processes × machines (batch_size × num_generations / num_mini_batches "
+        "for PPO and REINFORCE++)",
+    )
+    defining: dict[str, Setting] = Field(
+        default_factory=dict,
+        description="the trainer config fields that make the algorithm, by name, each with its paper source",
+    )
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="every other field of the trainer's config class (e.g. TRL's GRPOConfig)"
+    )
+    preferences: PreferenceSpec | None = Field(None, description="DPO only: how preference pairs are built")
+    eval: EvalSpec = Field(default_factory=EvalSpec, description="held-out evaluation, sampling settings pinned")
+    launch: LaunchSpec = Field(default_factory=LaunchSpec, description="processes, machines, accelerate config")
 
     @field_validator("preset")
     @classmethod

@@ -51,7 +51,7 @@ TRAINERS: dict[str, TrainerKind] = {
         "rl4lrm.baselines.trainers:build_online_dpo",
         description="trl.experimental.online_dpo.OnlineDPOTrainer judged by the reward",
     ),
-    # Trainers TRL lacks (issue 7): ours, on transformers + accelerate, or a GRPOTrainer subclass.
+    # Trainers TRL does not ship: ours, on transformers + accelerate, or a GRPOTrainer subclass.
     "ppo": TrainerKind(
         "rl4lrm.baselines.ppo:PPOConfig",
         "rl4lrm.baselines.ppo:build",

@@ -1,9 +1,10 @@
-"""`rl4lrm baseline`: list, check, run and evaluate the recipes in baselines/recipes/.
+"""`rl4lrm baseline`: list, check, run and evaluate the recipes in baselines/recipes/; refresh their pages.
 
 rl4lrm baseline list
 rl4lrm baseline check [RECIPE.yaml ...]
-rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--resume]
+rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--resume] [--record]
 rl4lrm baseline eval grpo --preset cpu-smoke [--checkpoint DIR] [--benchmark heldout] [key=value ...]
+rl4lrm baseline pages [ALGORITHM ...] [--check]
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
     check.add_argument("--format", choices=FORMATS, default="text")
 
-    pages = sub.add_parser("pages", help="refresh the generated part of each algorithm's README.md")
+    pages = sub.add_parser(
+        "pages", help="refresh the generated part of each algorithm's README.md and the recipe fields table"
+    )
     pages.add_argument("algorithms", nargs="*", help="folders of baselines/recipes/ (default: all)")
     pages.add_argument("--check", action="store_true", help="only report pages that are out of date")
 
@@ -135,20 +138,24 @@ def _eval(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def _pages(args: argparse.Namespace, recipes: Path) -> int:
-    from ..baselines.pages import render_page
+    from ..baselines.pages import render_fields_table, render_page
     from ..kb.formatting import write_atomic
 
     root = recipes.parent.parent
     folders = [recipes / a for a in args.algorithms] or sorted(p for p in recipes.iterdir() if p.is_dir())
+    pages = [(folder / "README.md", folder.name, lambda f=folder: render_page(f, root)) for folder in folders]
+    overview = recipes.parent / "README.md"
+    if overview.is_file():  # baselines/README.md: its table of recipe fields
+        pages.append((overview, "", lambda: render_fields_table(overview, root)))
     problems: list[Problem] = []
-    for folder in folders:
+    for page, algorithm, render_ in pages:
         try:
-            old, new = render_page(folder, root)
+            old, new = render_()
         except DataError as exc:
             problems.extend(exc.problems)
             continue
         if old != new:
-            name = (folder / "README.md").relative_to(root).as_posix()
+            name = page.relative_to(root).as_posix()
             if args.check:
                 problems.append(
                     Problem(
@@ -157,11 +164,11 @@ def _pages(args: argparse.Namespace, recipes: Path) -> int:
                         "",
                         "page-stale",
                         "generated block is out of date",
-                        f"run: rl4lrm baseline pages {folder.name}",
+                        f"run: rl4lrm baseline pages {algorithm}".rstrip(),
                     )
                 )
             else:
-                write_atomic(folder / "README.md", new)
+                write_atomic(page, new)
                 print(f"updated {name}")
     if problems:
         print(render(problems, "text"), file=sys.stderr)

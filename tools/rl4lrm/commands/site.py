@@ -1,4 +1,5 @@
-"""`rl4lrm site build [--out DIR] [--strict]` and `rl4lrm site serve [--host H] [--port P]`."""
+"""`rl4lrm site build [--out DIR] [--strict] [--search scan|pagefind|lunr]`; `rl4lrm site serve` takes the same
+options and [--host H] [--port P]."""
 
 from __future__ import annotations
 
