@@ -86,3 +86,33 @@ def test_slurm_script_is_valid_bash_and_uses_the_shared_config(recipes: Path) ->
     text = script.read_text(encoding="utf-8")
     assert "baselines/accelerate/multinode-zero3.yaml" in text and "trl vllm-serve" in text
     assert (recipes.parent / "accelerate" / "multinode-zero3.yaml").is_file()
+
+
+def test_gpu_presets_follow_their_papers(recipes: Path) -> None:
+    for preset in ("1xgpu", "8xgpu", "multinode"):
+        for algorithm in ("dapo", "cispo"):  # off-policy updates are what clip-higher and CISPO's clip act on
+            file = load_recipe(recipes / algorithm / f"{preset}.yaml")
+            assert file.recipe.batches().optimizer_steps_per_rollout == 16, file.name
+        dapo = build_config(load_recipe(recipes / "dapo" / f"{preset}.yaml"), "out", check_only=True)
+        assert dapo.weight_decay == 0.1
+        grpo = build_config(load_recipe(recipes / "grpo" / f"{preset}.yaml"), "out", check_only=True)
+        assert grpo.use_bias_correction_kl is False  # DeepSeekMath's k3 estimator as written
+        assert load_recipe(recipes / "reinforce-pp" / f"{preset}.yaml").recipe.trainer_config()["beta"] == 0.01
+        ppo = load_recipe(recipes / "ppo" / f"{preset}.yaml").recipe.trainer_config()
+        assert ppo["critic_learning_rate"] >= 10 * ppo["learning_rate"]
+    for path in recipes.glob("*/1xgpu.yaml"):  # one GPU, no DeepSpeed: fp32 weights, bf16 autocast
+        recipe = load_recipe(path).recipe
+        assert recipe.model.dtype == "float32" and recipe.trainer_config()["bf16"] is True, path
+
+
+def test_bf16_weights_without_deepspeed_are_refused(tmp_path: Path, recipes: Path) -> None:
+    text = (recipes / "grpo" / "1xgpu.yaml").read_text(encoding="utf-8")
+    text = text.replace("  dtype: float32", "  dtype: bfloat16")
+    file = load_recipe(write_recipe(tmp_path, "grpo", "1xgpu", text))
+    [problem] = check_launch(file, recipes.parent / "accelerate")
+    assert (problem.rule, problem.field) == ("launch-master-weights", "model.dtype") and "float32" in problem.hint
+
+
+def test_global_batch_counts_completions_per_optimizer_step(recipes: Path) -> None:
+    ppo = load_recipe(recipes / "ppo" / "8xgpu.yaml").recipe  # 512 prompts per rollout in 4 mini-batches
+    assert tuple(ppo.batches()) == (512, 128, 4) and ppo.global_batch_size == 128

@@ -110,6 +110,16 @@ def check_launch(file: RecipeFile, accelerate_dir: Path) -> list[Problem]:
                 f"is {launch.num_machines} but {path.name} says {data.get('num_machines', 1)}",
             )
         )
+    if file.recipe.model.dtype in ("bfloat16", "float16") and data.get("distributed_type") != "DEEPSPEED":
+        out.append(
+            file.problem(
+                ("model", "dtype"),
+                "launch-master-weights",
+                f"{file.recipe.model.dtype} weights without DeepSpeed train with no fp32 master copy: at a small "
+                "learning rate most Adam updates round to nothing",
+                "load float32 and set bf16: true (autocast), or launch with a DeepSpeed config",
+            )
+        )
     total = launch.num_processes * launch.num_machines
     if data.get("num_processes", 1) != total:
         out.append(
