@@ -95,7 +95,7 @@ def test_folder_file_batch_and_duplicate_checks(tmp_path: Path, recipes: Path) -
     rules = {p.rule: p for p in _problems(path)}
     assert set(rules) == {"recipe-algorithm", "recipe-preset", "recipe-duplicate-setting", "recipe-batch"}
     assert rules["recipe-duplicate-setting"].field == "config.beta"
-    assert "32 per step" in rules["recipe-batch"].message
+    assert "32 per optimizer step" in rules["recipe-batch"].message
 
 
 def test_yaml_errors_and_aliases_are_problems(tmp_path: Path) -> None:
