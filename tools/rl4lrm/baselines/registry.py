@@ -48,8 +48,8 @@ TRAINERS: dict[str, TrainerKind] = {
     ),
     "online-dpo": TrainerKind(
         "trl.experimental.online_dpo:OnlineDPOConfig",
-        "rl4lrm.baselines.trainers:build_online_dpo",
-        description="trl.experimental.online_dpo.OnlineDPOTrainer judged by the reward",
+        "rl4lrm.baselines.online_dpo:build",
+        description="trl.experimental.online_dpo.OnlineDPOTrainer judged by the reward, tied pairs dropped",
     ),
     # Trainers TRL does not ship: ours, on transformers + accelerate, or a GRPOTrainer subclass.
     "ppo": TrainerKind(

@@ -108,7 +108,7 @@ def _dataset(rows: list[dict[str, Any]]) -> Any:
     return Dataset.from_list([{k: v for k, v in row.items() if k != "key"} for row in rows])
 
 
-def _reward_trainer(trainer_class: Any, job: Job) -> Any:
+def reward_trainer(trainer_class: Any, job: Job) -> Any:
     """A TRL trainer that samples from the task's prompts and scores with the recipe's reward functions."""
     return trainer_class(
         model=job.model,
@@ -124,21 +124,14 @@ def build_grpo(job: Job) -> Any:
     """trl.GRPOTrainer on the task's prompts with the recipe's verifiable rewards."""
     from trl import GRPOTrainer
 
-    return _reward_trainer(GRPOTrainer, job)
+    return reward_trainer(GRPOTrainer, job)
 
 
 def build_rloo(job: Job) -> Any:
     """trl.RLOOTrainer (leave-one-out baseline over num_generations samples per prompt)."""
     from trl import RLOOTrainer
 
-    return _reward_trainer(RLOOTrainer, job)
-
-
-def build_online_dpo(job: Job) -> Any:
-    """trl OnlineDPOTrainer: two samples per prompt, the verifiable reward picks chosen and rejected."""
-    from trl.experimental.online_dpo import OnlineDPOTrainer
-
-    return _reward_trainer(OnlineDPOTrainer, job)
+    return reward_trainer(RLOOTrainer, job)
 
 
 def build_dpo(job: Job) -> Any:
