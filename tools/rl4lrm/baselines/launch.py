@@ -134,12 +134,29 @@ def check_launch(file: RecipeFile, accelerate_dir: Path) -> list[Problem]:
 
 
 def launch_command(file: RecipeFile, root: Path) -> str:
-    """The exact command that runs this recipe (rl4lrm for one process, accelerate launch otherwise)."""
+    """The exact command that runs this recipe: rl4lrm for one process, accelerate launch for one machine,
+    the SLURM script for several (it starts the vLLM node and gives each node its rank and the main address)."""
     recipe = file.recipe
     if recipe.launch.accelerate_config is None:
         return f"rl4lrm baseline run {recipe.algorithm} --preset {recipe.preset}"
     recipe_path = relative(file.path, root)
+    if recipe.launch.num_machines > 1:
+        nodes = recipe.launch.num_machines + int(recipe.launch.vllm_server)
+        return f"sbatch --nodes={nodes} baselines/slurm/multinode.sbatch {recipe_path}"
     return (
         f"accelerate launch --config_file baselines/accelerate/{recipe.launch.accelerate_config} "
         f"-m rl4lrm.baselines.run --recipe {recipe_path}"
     )
+
+
+def vllm_serve_args(file: RecipeFile, port: int = 8000) -> list[str] | None:
+    """The `trl vllm-serve` command of a recipe's vLLM node (multinode presets with launch.vllm_server), or None."""
+    recipe, launch = file.recipe, file.recipe.launch
+    if not launch.vllm_server:
+        return None
+    args = ["trl", "vllm-serve", "--model", recipe.model.name]
+    args += ["--tensor-parallel-size", str(launch.vllm_tensor_parallel_size)]
+    args += ["--data-parallel-size", str(launch.vllm_data_parallel_size), "--port", str(port)]
+    if launch.vllm_max_model_len:
+        args += ["--max-model-len", str(launch.vllm_max_model_len)]
+    return args

@@ -3,16 +3,34 @@
 For each prompt: sample ``samples_per_prompt`` completions, score each with the recipe's weighted rewards,
 pair the best (chosen) with the worst (rejected). Prompts whose samples all score the same give no pair.
 Under ``accelerate launch`` each process samples an equal share of the prompts on its device and every process
-ends with all the pairs, in the same order.
+ends with all the pairs, in the same order. Generation goes ``preferences.batch_size`` prompts at a time (the KV
+cache of 64 prompts × 8 samples × 3k tokens would not fit a GPU), with the full weights gathered under ZeRO-3.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from .generation import sample
 from .rewards import weighted_scores
+
+
+@contextlib.contextmanager
+def full_parameters(model: Any) -> Iterator[None]:
+    """The whole model on every process while inside: under DeepSpeed ZeRO-3 (the DPOConfig made before the model
+    loads switches on zero.Init) each process holds only a shard, and plain `generate` needs every weight."""
+    from transformers.integrations import is_deepspeed_zero3_enabled
+
+    if not is_deepspeed_zero3_enabled():
+        yield
+        return
+    import deepspeed
+
+    with deepspeed.zero.GatheredParameters(list(model.parameters()), modifier_rank=None):
+        yield
 
 
 def preference_pairs(
@@ -35,16 +53,17 @@ def preference_pairs(
     padded = mine + [picked[0]] * (share - len(mine))
     if model.device != state.device:
         model.to(state.device)
-    groups = sample(
-        model,
-        tokenizer,
-        [r["prompt"] for r in padded],
-        n=spec.samples_per_prompt,
-        temperature=spec.temperature,
-        max_new_tokens=spec.max_new_tokens,
-        seed=seed + state.process_index,
-        synced_gpus=state.num_processes > 1,
-    )[: len(mine)]
+    with full_parameters(model):
+        groups = sample(
+            model,
+            tokenizer,
+            [r["prompt"] for r in padded],
+            n=spec.samples_per_prompt,
+            temperature=spec.temperature,
+            max_new_tokens=spec.max_new_tokens,
+            batch_size=spec.batch_size,
+            seed=seed + state.process_index,
+        )[: len(mine)]
     pairs = _pairs(mine, groups, reward_funcs, weights)
     if state.num_processes > 1:
         from accelerate.utils import gather_object

@@ -89,6 +89,9 @@ class PreferenceSpec(_Strict):
     max_new_tokens: int = Field(8, ge=1, description="length limit of each sample")
     temperature: float = Field(1.0, gt=0, description="sampling temperature")
     prompts: int = Field(256, ge=1, description="prompts sampled to build pairs")
+    batch_size: int = Field(
+        4, ge=1, description="prompts per generate call (each with samples_per_prompt samples): bounds the KV cache"
+    )
 
 
 class EvalSpec(_Strict):
@@ -113,6 +116,24 @@ class LaunchSpec(_Strict):
     num_processes: int = Field(1, ge=1, description="processes per machine")
     num_machines: int = Field(1, ge=1, description="machines (nodes) of a multi-node launch")
     vllm_server: bool = Field(False, description="start `trl vllm-serve` on a separate node (multinode)")
+    vllm_tensor_parallel_size: int = Field(
+        1, ge=1, description="vllm_server: GPUs per model replica on the vLLM node (a 32B model needs 2 on 80 GB)"
+    )
+    vllm_data_parallel_size: int = Field(8, ge=1, description="vllm_server: model replicas on the vLLM node")
+    vllm_max_model_len: int | None = Field(
+        None, ge=1, description="vllm_server: longest sequence vLLM serves (prompt + completion); bounds its KV cache"
+    )
+    gpus_per_node: int = Field(8, ge=1, description="GPUs of each node (the vLLM node's replicas must fit on it)")
+
+    @model_validator(mode="after")
+    def _vllm_node_fits(self) -> LaunchSpec:
+        used = self.vllm_tensor_parallel_size * self.vllm_data_parallel_size
+        if self.vllm_server and used > self.gpus_per_node:
+            raise ValueError(
+                f"vllm_tensor_parallel_size × vllm_data_parallel_size = {used} GPUs, more than gpus_per_node "
+                f"({self.gpus_per_node})"
+            )
+        return self
 
 
 class Recipe(_Strict):

@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(
-        dest="action", metavar="{list,check,run,eval,pages}", required=True, parser_class=_Parser
+        dest="action", metavar="{list,check,run,eval,pages,vllm-serve}", required=True, parser_class=_Parser
     )
     listing = sub.add_parser("list", help="every algorithm, its presets and the papers it reproduces")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -40,6 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check = sub.add_parser("check", help="parse every recipe and build its trainer config (no model is built)")
     check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
     check.add_argument("--format", choices=FORMATS, default="text")
+
+    serve = sub.add_parser("vllm-serve", help="print the `trl vllm-serve` command of a recipe's vLLM node, if any")
+    serve.add_argument("recipe", type=Path, help="a multinode recipe file")
+    serve.add_argument("--port", type=int, default=8000)
 
     pages = sub.add_parser(
         "pages", help="refresh the generated part of each algorithm's README.md and the recipe fields table"
@@ -176,11 +180,23 @@ def _pages(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
+def _vllm_serve(args: argparse.Namespace, recipes: Path) -> int:
+    import shlex
+
+    from ..baselines.launch import vllm_serve_args
+    from ..baselines.recipe import load_recipe
+
+    command = vllm_serve_args(load_recipe(args.recipe), args.port)
+    if command:
+        print(shlex.join(command))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from ..kb.project import find_project
 
     recipes = find_project().recipes
-    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval, "pages": _pages}
+    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval, "pages": _pages, "vllm-serve": _vllm_serve}
     try:
         return actions[args.action](args, recipes)
     except DataError as exc:
