@@ -116,3 +116,71 @@ def test_bf16_weights_without_deepspeed_are_refused(tmp_path: Path, recipes: Pat
 def test_global_batch_counts_completions_per_optimizer_step(recipes: Path) -> None:
     ppo = load_recipe(recipes / "ppo" / "8xgpu.yaml").recipe  # 512 prompts per rollout in 4 mini-batches
     assert tuple(ppo.batches()) == (512, 128, 4) and ppo.global_batch_size == 128
+
+
+def _fake_slurm(tmp_path: Path, nodes: list[str]) -> dict[str, str]:
+    """A PATH where srun runs its command, scontrol lists nodes, and trl, curl and accelerate log their argv."""
+    import os
+    import stat
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    stubs = {
+        "scontrol": f"printf '%s\\n' {' '.join(nodes)}",
+        "srun": 'while [[ "$1" == --* ]]; do shift; done; exec "$@"',
+        "trl": f'echo "trl $*" >> {log}; sleep 3',
+        "curl": "exit 0",
+        "accelerate": f'echo "accelerate $*" >> {log}',
+    }
+    for name, body in stubs.items():
+        path = bin_dir / name
+        path.write_text(f"#!/bin/bash\n{body}\n")
+        path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    rl4lrm = Path(os.sys.executable).parent
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}:{rl4lrm}:{os.environ['PATH']}",
+        "SLURM_JOB_NODELIST": "fake",
+        "SLURM_JOB_ID": "7",
+        "SLURM_NODEID": "0",
+        "LOG": str(log),
+    }
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "serve", "injected"),
+    [
+        ("dapo", "--tensor-parallel-size 2 --data-parallel-size 4 --port 8000 --max-model-len 4024", True),
+        ("dpo", None, False),  # DPOConfig has no vllm_server_host: DPO runs without a vLLM node
+    ],
+)
+def test_slurm_script_sizes_the_vllm_node_and_injects_its_address_only_where_used(
+    tmp_path: Path, recipes: Path, algorithm: str, serve: str | None, injected: bool
+) -> None:
+    import subprocess
+
+    root = recipes.parents[1]
+    env = _fake_slurm(tmp_path, ["n0", "n1", "n2"] if serve else ["n1", "n2"])
+    recipe = f"baselines/recipes/{algorithm}/multinode.yaml"
+    subprocess.run(["bash", "baselines/slurm/multinode.sbatch", recipe], cwd=root, env=env, check=True, timeout=120)
+    calls = Path(env["LOG"]).read_text().splitlines()
+    trl = [c for c in calls if c.startswith("trl ")]
+    assert trl[0].endswith(serve) if serve else trl == [], calls
+    [launch] = [c for c in calls if c.startswith("accelerate ")]
+    assert "--machine_rank 0 --main_process_ip n1 --main_process_port 29500" in launch
+    assert ("vllm_server_host=n0" in launch) is injected and ("vllm_server_port=8000" in launch) is injected
+
+
+def test_vllm_node_must_fit_its_gpus(tmp_path: Path, recipes: Path) -> None:
+    text = (recipes / "dapo" / "multinode.yaml").read_text(encoding="utf-8")
+    path = write_recipe(
+        tmp_path, "dapo", "multinode", text.replace("vllm_data_parallel_size: 4", "vllm_data_parallel_size: 8")
+    )
+    with pytest.raises(DataError) as info:
+        load_recipe(path)
+    assert "16 GPUs, more than gpus_per_node (8)" in info.value.problems[0].message
+    file = load_recipe(recipes / "dapo" / "multinode.yaml")
+    assert launch_command(file, recipes.parents[1]) == (
+        "sbatch --nodes=3 baselines/slurm/multinode.sbatch baselines/recipes/dapo/multinode.yaml"
+    )
