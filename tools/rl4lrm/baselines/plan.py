@@ -57,14 +57,12 @@ _TRL_COMMON = {
     "gradient_checkpointing": True,
     "bf16": None,  # None: True unless fp16
     "fp16": False,
-    "use_vllm": False,
-    "vllm_mode": "colocate",
-    "vllm_tensor_parallel_size": 1,
-    "vllm_enable_sleep_mode": False,
     "learning_rate": 1e-6,
 }
+_VLLM = {"use_vllm": False, "vllm_mode": "colocate", "vllm_tensor_parallel_size": 1, "vllm_enable_sleep_mode": False}
 _GRPO = {
     **_TRL_COMMON,
+    **_VLLM,
     "beta": 0.0,
     "num_generations": 8,
     "max_completion_length": 512,
@@ -79,6 +77,7 @@ TRL_DEFAULTS: dict[str, dict[str, Any]] = {
     "dpo": {**_TRL_COMMON, "beta": 0.1, "max_length": 1024, "precompute_ref_log_probs": False},
     "online-dpo": {
         **_TRL_COMMON,
+        **_VLLM,
         "beta": [0.1],
         "max_length": 512,
         "max_new_tokens": 64,
