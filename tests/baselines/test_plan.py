@@ -182,3 +182,32 @@ def test_trl_defaults_the_plan_assumes_are_the_installed_ones() -> None:
             if found is dataclasses.MISSING:
                 found = fields[key].default_factory()  # type: ignore[misc]
             assert found == value, (trainer, key)
+
+
+def test_a_local_model_folder_is_planned_from_its_config_json_and_an_unknown_one_is_a_problem(
+    tmp_path: Path, recipes: Path
+) -> None:
+    from rl4lrm.kb.problems import DataError
+
+    config = {
+        "model_type": "qwen2",
+        "num_hidden_layers": 24,
+        "hidden_size": 896,
+        "intermediate_size": 4864,
+        "num_attention_heads": 14,
+        "num_key_value_heads": 2,
+        "vocab_size": 151936,
+        "max_position_embeddings": 32768,
+        "tie_word_embeddings": True,
+        "torch_dtype": "bfloat16",
+    }
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    path = recipes / "grpo" / "1xgpu.yaml"
+    local = plan(load_recipe(path, [f"model.name={folder}"]), baselines=recipes.parent)
+    assert local.parameters == architectures()["Qwen/Qwen2.5-0.5B-Instruct"].parameters
+    with pytest.raises(DataError) as info:
+        plan(load_recipe(path, ["model.name=someone/unknown-model"]), baselines=recipes.parent)
+    [problem] = info.value.problems
+    assert (problem.rule, problem.field) == ("plan-unknown-model", "model.name") and "models.yaml" in problem.hint

@@ -558,6 +558,15 @@ class _Vllm:
     fix: Fix | None = None
 
 
+def _short_context(part: _Vllm, max_len: int, tokens: int) -> None:
+    """A sequence longer than max_model_len is cut: say so (a note, not a failure)."""
+    if max_len < tokens:
+        part.note += (
+            f"; warning: max_model_len {max_len} is shorter than prompt + completion ({tokens} tokens), so long "
+            "completions are cut short"
+        )
+
+
 def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture, tokens: int, gpu_gib: float) -> _Vllm:
     utilization = float(values["vllm_gpu_memory_utilization"])
     tp = int(values.get("vllm_tensor_parallel_size") or 1)
@@ -565,7 +574,7 @@ def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture,
     budget = utilization * gpu_gib * GIB
     kv = budget - weights
     max_len = int(values.get("vllm_max_model_length") or arch.max_position_embeddings)
-    held, sequences = _kv_sequences(arch, kv, tp, tokens)
+    held, sequences = _kv_sequences(arch, kv, tp, min(tokens, max_len))
     sleep = bool(values.get("vllm_enable_sleep_mode"))
     part = _Vllm(
         {
@@ -585,7 +594,7 @@ def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture,
         sleep,
         f"vLLM colocated: {utilization} × {gpu_gib:g} GiB = {_gib(budget)} GiB reserved"
         + (" (released while training: sleep mode)" if sleep else " for the whole run")
-        + f"; its KV cache holds {held} tokens = {sequences} sequences of {tokens}",
+        + f"; its KV cache holds {held} tokens = {sequences} sequences of {min(tokens, max_len)}",
     )
     if kv <= 0:
         part.problem = f"vLLM's {_gib(budget)} GiB does not hold its {_gib(weights)} GiB of weights"
@@ -599,6 +608,7 @@ def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture,
             part.fix = Fix(_field(file, "vllm_max_model_length"), hint)
         else:
             part.fix = Fix(_field(file, "vllm_gpu_memory_utilization"), "raise it (vLLM needs more KV cache)")
+    _short_context(part, max_len, tokens)
     return part
 
 
@@ -615,7 +625,7 @@ def _vllm_server(
     kv = budget - weights
     forwarded = values.get("vllm_max_model_length") if serve["forwards_max_model_length"] else None
     max_len = int(forwarded or arch.max_position_embeddings)
-    held, sequences = _kv_sequences(arch, kv, tp, tokens)
+    held, sequences = _kv_sequences(arch, kv, tp, min(tokens, max_len))
     part = _Vllm(
         {
             "mode": "server",
@@ -637,7 +647,7 @@ def _vllm_server(
         budget,
         note=f"vLLM node ({serve['script']}): {serve['gpus']} GPUs, tensor parallel {tp}, data parallel "
         f"{serve['data_parallel_size']}, {utilization} of each GPU: {_gib(weights)} GiB weights + "
-        f"{_gib(max(kv, 0))} GiB KV cache = {held} tokens, {sequences} sequences of {tokens} per engine",
+        f"{_gib(max(kv, 0))} GiB KV cache = {held} tokens, {sequences} sequences of {min(tokens, max_len)} per engine",
     )
     if kv <= 0:
         part.problem = f"the vLLM node's {_gib(budget)} GiB per GPU does not hold {_gib(weights)} GiB of weights"
@@ -651,6 +661,7 @@ def _vllm_server(
             "as --max-model-len"
         )
         part.fix = Fix(_field(file, "vllm_max_model_length"), hint)
+    _short_context(part, max_len, tokens)
     return part
 
 
