@@ -1,4 +1,8 @@
-"""`rl4lrm baseline check`: every recipe parsed into its trainer config and launch set-up, no model built."""
+"""`rl4lrm baseline check`: every recipe parsed into its trainer config and launch set-up, no model built.
+
+GPU presets (all but cpu-smoke) must also fit their GPUs by the memory plan (rl4lrm.baselines.plan): a preset
+that does not is a `plan-does-not-fit` problem naming the recipe field to change.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..kb.problems import DataError, Problem
 def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
     """Every problem of the given recipes (fields, trainer config, launch) and of the shared accelerate configs."""
     from .launch import check_accelerate_config, check_launch
+    from .plan import plan_problems
     from .recipe import load_recipe
     from .trainers import build_config
 
@@ -24,5 +29,11 @@ def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(check_launch(file, baselines / "accelerate"))
+        launch = check_launch(file, baselines / "accelerate")
+        problems.extend(launch)
+        if not launch:
+            try:
+                problems.extend(plan_problems(file, baselines=baselines))
+            except DataError as exc:
+                problems.extend(exc.problems)
     return problems

@@ -32,7 +32,7 @@ def char_tokenizer(alphabet: str = ALPHABET) -> Any:
 
 
 def tiny_llama(tokenizer: Any, hidden_size: int = 64, layers: int = 2, heads: int = 4, seed: int = 0) -> Any:
-    """A freshly initialised LlamaForCausalLM sized for CPU tests (hidden 64, 2 layers: about 70K parameters)."""
+    """A freshly initialised LlamaForCausalLM sized for CPU tests (hidden 64, 2 layers: about 84K parameters)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 

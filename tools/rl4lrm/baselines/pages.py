@@ -3,8 +3,9 @@
 Each algorithm's page, baselines/recipes/<algorithm>/README.md: the hand-written top (objective in two lines,
 the paper's headline result with its source) stays as is. Between the markers, ``rl4lrm baseline pages``
 writes what the data says: the command of every preset, the algorithm-defining settings with their paper
-sections, and the measured results recorded in <algorithm>/results/<preset>/summary.json (by
-``rl4lrm baseline run --record``), or "not yet run here".
+sections, the measured results recorded in <algorithm>/results/<preset>/summary.json (by
+``rl4lrm baseline run --record``) or "not yet run here", and the memory plan of each GPU preset
+(``rl4lrm baseline plan``).
 
 baselines/README.md: its table of recipe fields, generated from the pydantic model (recipe.Recipe and the
 specs it nests), types, defaults and constraints included, the way the site's record schema page is.
@@ -137,6 +138,44 @@ def generated_block(folder: Path, root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def memory_plan_section(folder: Path, root: Path, gpu_memory_gib: float = 80.0) -> list[str]:
+    """The "Memory plan" table of an algorithm's page: one row per GPU preset (rl4lrm.baselines.plan)."""
+    from .plan import PROMPT_TOKENS, plan
+
+    order = {preset: i for i, preset in enumerate(PRESETS)}
+    paths = sorted(folder.glob("*.yaml"), key=lambda p: (order.get(p.stem, len(order)), p.stem))
+    plans = [plan(load_recipe(p, root=root), gpu_memory_gib) for p in paths if p.stem != "cpu-smoke"]
+    if not plans:
+        return []
+    lines = [
+        "## Memory plan",
+        "",
+        f"Per GPU of the training processes, from `rl4lrm baseline plan {folder.name} --preset PRESET` "
+        f"({gpu_memory_gib:g} GiB GPUs, prompts assumed {PROMPT_TOKENS} tokens long; the command lists every "
+        "component and assumption).",
+        "",
+        "| Preset | GPUs | Total per GPU (GiB) | Fits | Completions / optimizer step | Optimizer steps / rollout "
+        "| fp32 master weights |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in plans:
+        steps = result.optimizer_steps_per_rollout
+        lines.append(
+            f"| {result.preset} | {result.gpus} | {result.memory_per_gpu_gib['total']:.1f} | "
+            f"{'yes' if result.fits else 'no'} | {result.completions_per_optimizer_step} | "
+            f"{'–' if steps is None else steps} | {'yes' if result.fp32_master_weights else 'no'} |"
+        )
+    return [*lines, ""]
+
+
+def _with_memory_plan(block: str, folder: Path, root: Path) -> str:
+    """The generated block with the memory plan section inserted before its end marker."""
+    section = memory_plan_section(folder, root)
+    if not section:
+        return block
+    return block.replace(END, "\n".join(section) + "\n" + END)
+
+
 def render_page(folder: Path, root: Path) -> tuple[str, str]:
     """(current text, text with the generated block refreshed) of folder/README.md."""
     page = folder / "README.md"
@@ -156,7 +195,7 @@ def render_page(folder: Path, root: Path) -> tuple[str, str]:
         )
     text = page.read_text(encoding="utf-8")
     head, tail = _around(text, BEGIN, name)
-    return text, head + generated_block(folder, root) + tail
+    return text, head + _with_memory_plan(generated_block(folder, root), folder, root) + tail
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -4,6 +4,8 @@ rl4lrm baseline list
 rl4lrm baseline check [RECIPE.yaml ...]
 rl4lrm baseline run grpo --preset cpu-smoke [key=value ...] [--output-dir DIR] [--resume] [--record]
 rl4lrm baseline eval grpo --preset cpu-smoke [--checkpoint DIR] [--benchmark heldout] [key=value ...]
+rl4lrm baseline plan grpo --preset 8xgpu [--gpu-memory-gib 80] [--format text|json] [key=value ...]
+rl4lrm baseline vllm-serve baselines/recipes/dapo/multinode.yaml [--port 8000]
 rl4lrm baseline pages [ALGORITHM ...] [--check]
 """
 
@@ -32,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(
-        dest="action", metavar="{list,check,run,eval,pages,vllm-serve}", required=True, parser_class=_Parser
+        dest="action", metavar="{list,check,run,eval,plan,pages,vllm-serve}", required=True, parser_class=_Parser
     )
     listing = sub.add_parser("list", help="every algorithm, its presets and the papers it reproduces")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -40,6 +42,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check = sub.add_parser("check", help="parse every recipe and build its trainer config (no model is built)")
     check.add_argument("recipes", nargs="*", type=Path, help="recipe files (default: all)")
     check.add_argument("--format", choices=FORMATS, default="text")
+
+    planning = sub.add_parser("plan", help="memory per GPU of a preset: model states, activations, logits, vLLM")
+    planning.add_argument("algorithm", help="a folder of baselines/recipes/, e.g. grpo")
+    planning.add_argument("--preset", required=True, help="1xgpu, 8xgpu, multinode (or cpu-smoke)")
+    planning.add_argument("--gpu-memory-gib", type=float, default=80.0, help="memory of one GPU (default 80)")
+    planning.add_argument("--format", choices=("text", "json"), default="text")
+    planning.add_argument("overrides", nargs="*", metavar="key=value", help="recipe overrides, as for run")
 
     serve = sub.add_parser("vllm-serve", help="print the `trl vllm-serve` command of a recipe's vLLM node, if any")
     serve.add_argument("recipe", type=Path, help="a multinode recipe file")
@@ -141,6 +150,16 @@ def _eval(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
+def _plan(args: argparse.Namespace, recipes: Path) -> int:
+    from ..baselines.plan import plan, render_text
+    from ..baselines.recipe import load_recipe, recipe_path
+
+    file = load_recipe(recipe_path(args.algorithm, args.preset, recipes), args.overrides)
+    result = plan(file, args.gpu_memory_gib, baselines=recipes.parent)
+    print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else render_text(result))
+    return 0 if result.fits else 1
+
+
 def _pages(args: argparse.Namespace, recipes: Path) -> int:
     from ..baselines.pages import render_fields_table, render_page
     from ..kb.formatting import write_atomic
@@ -196,7 +215,15 @@ def run(args: argparse.Namespace) -> int:
     from ..kb.project import find_project
 
     recipes = find_project().recipes
-    actions = {"list": _list, "check": _check, "run": _run, "eval": _eval, "pages": _pages, "vllm-serve": _vllm_serve}
+    actions = {
+        "list": _list,
+        "check": _check,
+        "run": _run,
+        "eval": _eval,
+        "plan": _plan,
+        "pages": _pages,
+        "vllm-serve": _vllm_serve,
+    }
     try:
         return actions[args.action](args, recipes)
     except DataError as exc:
