@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := true
 
-.PHONY: serve test lint validate site install install-site chromium bench clean
+.PHONY: serve test lint validate site install install-site chromium bench gpu-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ test: install chromium lint
 bench: install
 	for f in benchmarks/*.py; do case $$f in *toy_table.py) continue;; esac; echo "== $$f"; $(BIN)/python $$f || exit 1; done
 	$(BIN)/python benchmarks/toy_table.py --steps 100 --eval-size 50
+
+# Every algorithm's gpu-smoke preset on one CUDA GPU (a torch with CUDA must be installed); prints one table.
+gpu-smoke: install
+	$(BIN)/python scripts/gpu_smoke.py --write
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -102,7 +102,7 @@ def test_activations_follow_korthikanti_with_a_swiglu_mlp() -> None:
 
 
 # (c) every GPU preset fits its GPUs ---------------------------------------------------------------------------------
-GPU_PRESETS = [p for p in all_recipes(ROOT / "baselines" / "recipes") if p.stem != "cpu-smoke"]
+GPU_PRESETS = [p for p in all_recipes(ROOT / "baselines" / "recipes") if p.stem in ("1xgpu", "8xgpu", "multinode")]
 
 
 def test_thirty_gpu_presets() -> None:

@@ -1,6 +1,6 @@
 """`rl4lrm baseline check`: every recipe parsed into its trainer config and launch set-up, no model built.
 
-GPU presets (all but cpu-smoke) must also fit their GPUs by the memory plan (rl4lrm.baselines.plan): a preset
+GPU presets (every preset but cpu-smoke) must also fit their GPUs by the memory plan (rl4lrm.baselines.plan): a preset
 that does not is a `plan-does-not-fit` problem naming the recipe field to change.
 """
 

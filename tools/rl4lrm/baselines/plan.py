@@ -844,7 +844,7 @@ def _training_fix(
 
 def plan_problems(file: RecipeFile, gpu_memory_gib: float = 80.0, baselines: Path | None = None) -> list[Problem]:
     """A plan-does-not-fit problem naming the field to change, or none (GPU presets only)."""
-    if file.recipe.preset == "cpu-smoke":
+    if file.recipe.preset == "cpu-smoke":  # gpu-smoke is planned too: a tiny model, but on a real GPU
         return []
     result = plan(file, gpu_memory_gib, baselines)
     if result.fits:

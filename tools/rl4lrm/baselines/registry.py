@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PRESETS = ("cpu-smoke", "1xgpu", "8xgpu", "multinode")
+PRESETS = ("cpu-smoke", "gpu-smoke", "1xgpu", "8xgpu", "multinode")
+GPU_PRESETS = ("1xgpu", "8xgpu", "multinode")  # the presets sized for real hardware (plan, fits)
 
 
 class StopTraining(Exception):
