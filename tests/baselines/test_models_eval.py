@@ -32,10 +32,12 @@ def test_local_checkpoint_loads_through_the_hub_code_path(tmp_path: Path) -> Non
     assert all((a == b).all() for a, b in zip(model.parameters(), again.parameters(), strict=True))
 
 
-def test_score_is_pass_at_1_over_k_and_greedy_accuracy() -> None:
-    rows = [{"task": "copy", "answer": "1"}, {"task": "copy", "answer": "2"}]
-    result = score(rows, ["1", "0"], [["1", "0", "1", "1"], ["2", "0", "0", "0"]], k=4)
-    assert result == {"greedy_accuracy": 0.5, "pass@1": (0.75 + 0.25) / 2, "k": 4.0, "prompts": 2.0}
+def test_score_is_pass_at_1_and_pass_at_k_over_k_and_greedy_accuracy() -> None:
+    rows = [{"task": "copy", "answer": "1"}, {"task": "copy", "answer": "2"}, {"task": "copy", "answer": "3"}]
+    samples = [["1", "0", "1", "1"], ["2", "0", "0", "0"], ["0", "0", "0", "0"]]
+    result = score(rows, ["1", "0", "0"], samples, k=4)
+    expected = {"greedy_accuracy": 1 / 3, "pass@1": (0.75 + 0.25) / 3, "pass@k": 2 / 3, "k": 4.0, "prompts": 3.0}
+    assert result == expected
 
 
 def test_warm_up_then_evaluate_and_build_pairs() -> None:

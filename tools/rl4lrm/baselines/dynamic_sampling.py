@@ -55,6 +55,13 @@ class DynamicSamplingConfig(GRPOConfig):
         default=16,
         metadata={"help": "sampling rounds per batch before giving up with an error (each round is one batch)"},
     )
+    dynamic_sampling_max_completions: int | None = field(
+        default=None,
+        metadata={
+            "help": "stop the run once this many completions have been sampled over all processes (over-sampling "
+            "counted): a sample budget equal to what the other algorithms generate; None: no cap"
+        },
+    )
     dynamic_sampling_rewards: list[str] = field(
         default_factory=lambda: ["accuracy"],
         metadata={
@@ -108,6 +115,7 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
             i for i, name in enumerate(self.reward_func_names) if name in self.args.dynamic_sampling_rewards
         ]
         self._last_rewards: torch.Tensor | None = None
+        self.sampled = 0  # completions generated so far over all processes, over-sampling included
         self._extra_generator = torch.Generator().manual_seed(self.args.seed + 1 + self.accelerator.process_index)
 
     def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
@@ -130,6 +138,10 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
         batch = inputs
         while True:
             rounds += 1
+            cap = self.args.dynamic_sampling_max_completions
+            if cap is not None and self.sampled + rows * self.accelerator.num_processes > cap:
+                raise StopTraining(f"dynamic sampling: the sample budget of {cap} completions is spent")
+            self.sampled += rows * self.accelerator.num_processes
             out = super()._generate_and_score_completions(batch)
             unknown = set(out) - set(_LEFT_PADDED) - set(_RIGHT_PADDED) - _PER_ROW - {"num_items_in_batch"}
             if unknown:
@@ -157,6 +169,7 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
         joined["num_items_in_batch"] = self.accelerator.gather(mask.sum()).sum()
         self._metrics["train"]["dynamic_sampling/rounds"].append(float(rounds))
         self._metrics["train"]["dynamic_sampling/kept_fraction"].append(wanted / sampled)
+        self._metrics["train"]["dynamic_sampling/sampled"].append(float(self.sampled))
         return joined
 
 

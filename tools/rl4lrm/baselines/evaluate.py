@@ -15,14 +15,17 @@ from .rewards import is_correct
 
 
 def score(rows: list[dict[str, Any]], greedy: list[str], samples: list[list[str]], k: int) -> dict[str, float]:
-    """greedy_accuracy and pass@1 (mean correctness of the k samples, averaged over prompts)."""
+    """greedy_accuracy, pass@1 (mean correctness of the k samples) and pass@k (a correct one among the k),
+    averaged over prompts. With exactly k samples per prompt, pass@k's unbiased estimator (Chen et al. 2021,
+    arXiv 2107.03374) is this indicator."""
     if not rows:
-        return {"greedy_accuracy": 0.0, "pass@1": 0.0, "k": float(k), "prompts": 0.0}
+        return {"greedy_accuracy": 0.0, "pass@1": 0.0, "pass@k": 0.0, "k": float(k), "prompts": 0.0}
     greedy_hits = [is_correct(text, row) for text, row in zip(greedy, rows, strict=True)]
-    per_prompt = [sum(is_correct(t, row) for t in texts) / len(texts) for texts, row in zip(samples, rows, strict=True)]
+    hits = [[is_correct(t, row) for t in texts] for texts, row in zip(samples, rows, strict=True)]
     return {
         "greedy_accuracy": sum(greedy_hits) / len(rows),
-        "pass@1": sum(per_prompt) / len(rows),
+        "pass@1": sum(sum(h) / len(h) for h in hits) / len(rows),
+        "pass@k": sum(any(h) for h in hits) / len(rows),
         "k": float(k),
         "prompts": float(len(rows)),
     }

@@ -95,9 +95,9 @@ class PreferenceSpec(_Strict):
 
 
 class EvalSpec(_Strict):
-    """Held-out evaluation: greedy accuracy and pass@1 averaged over k samples, sampling settings pinned."""
+    """Held-out evaluation: greedy accuracy, pass@1 averaged over k samples and pass@k, sampling settings pinned."""
 
-    k: int = Field(4, ge=1, description="samples per prompt for pass@1")
+    k: int = Field(4, ge=1, description="samples per prompt for pass@1 and pass@k")
     temperature: float = Field(1.0, ge=0, description="sampling temperature of the k samples")
     top_p: float = Field(1.0, gt=0, le=1, description="nucleus sampling of the k samples")
     max_new_tokens: int = Field(8, ge=1, description="length limit of every answer")
