@@ -59,7 +59,7 @@ test: install chromium lint
 # Each benchmark prints its figures; the toy table is run at the budget its results page states.
 bench: install
 	for f in benchmarks/*.py; do case $$f in *toy_table.py) continue;; esac; echo "== $$f"; $(BIN)/python $$f || exit 1; done
-	$(BIN)/python benchmarks/toy_table.py --steps 100 --eval-size 50
+	$(BIN)/python benchmarks/toy_table.py --out baselines/results/toy_table.md --resume
 
 # Every algorithm's gpu-smoke preset on one CUDA GPU (a torch with CUDA must be installed); prints one table.
 gpu-smoke: install

@@ -1,13 +1,19 @@
-"""Every baseline on the same toy tasks with the same budget: final reward, held-out greedy and pass@1, seconds.
+"""The toy benchmark: does the RL stage (not the warm-up) move held-out pass@1, and does it sharpen or discover?
 
-    python benchmarks/toy_table.py --out baselines/results/toy_table.md
+    python benchmarks/toy_table.py --out baselines/results/toy_table.md [--resume] [--render-only]
 
-Each algorithm starts from its own cpu-smoke recipe; only the task, the budget (RL steps × 64 completions per
-step, the same SFT warm-up) and the seed change, so the rows differ by algorithm alone. Each cell is the mean ±
-std over the seeds. Seconds are wall-clock training time (and process CPU time) on this machine: on shared cores
-they grow with the load, which the table reports. The runs go through the same runner as `rl4lrm baseline run`.
-`--out` also writes <out>.json (every run) and <out>.png (mean reward curves), after every run; `--resume`
-keeps the runs already in <out>.json.
+Per task, one supervised warm-up checkpoint (a tiny character-level Llama, 4 layers × 128, trained on a small
+noisy slice of the task) starts every run: it samples right answers often enough (pass@k ≥ 0.6 at k = 8) but not
+reliably (pass@1 around 0.15–0.4), so RL has work to do. Every algorithm then starts from that checkpoint with the
+same budget of generated completions (DAPO's over-sampling counted: its dynamic sampling stops when the budget is
+spent; DPO's pairs are sampled from the same number of completions), the same learning rate, and the same held-out
+prompts (never trained on), for each seed. Before and after: held-out pass@1 (mean correctness of k samples at
+T = 1) and pass@k (a right answer among them). If pass@1 rises while pass@k stays, RL sharpened what the warm-up
+could already sample; if pass@k rises too, it discovered (the survey's §4.1 question, measured).
+
+Cells are means over the seeds with a 95% interval (Student t on the per-seed values). A gain is marked when its
+interval lies above zero. <out>.json keeps every run (algorithm, task, seed, samples, before, after, curve);
+the .md and .png are rendered from it after every run, so an interrupted table can `--resume`.
 """
 
 from __future__ import annotations
@@ -17,231 +23,307 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# task -> recipe changes: the task, completion length for its answers, and the SFT warm-up it gets
+RECIPES = ROOT / "baselines" / "recipes"
+TINY = {"hidden_size": 128, "layers": 4}
+# task -> the recipe's task section, the completion length its answers need, and the warm-up that starts RL
 TASKS: dict[str, dict[str, Any]] = {
-    "copy": {"task": {"name": "copy", "digits": 1}, "length": 2, "warmup": 0},
-    "arithmetic": {"task": {"name": "arithmetic", "digits": 2}, "length": 4, "warmup": 100},
-    "countdown": {"task": {"name": "countdown", "numbers": 3}, "length": 8, "warmup": 100},
+    "arithmetic": {"task": {"name": "arithmetic", "digits": 2}, "length": 4, "warmup_steps": 300},
+    "countdown": {"task": {"name": "countdown", "numbers": 3}, "length": 8, "warmup_steps": 300},
 }
-# table row -> (recipe folder, overrides that select a variant of it)
-VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
-    # DAPO without dynamic sampling: TRL's GRPOTrainer with the other four DAPO settings (None removes a key)
-    "dapo-trl": ("dapo", {"trainer": "grpo", "defining.dynamic_sampling_max_rounds": None}),
-    "reinforce-pp-baseline": (
-        "reinforce-pp",
-        {"defining.baseline.value": "group", "config.num_generations": 8, "config.batch_size": 8},
-    ),
-}
+WARMUP_ROWS = 512  # the small slice the warm-up sees (the RL stage samples prompts from 4,096)
+WARMUP_LR = 1e-3
+RL_LR = 5e-5  # RL after SFT needs a rate about 100x below the from-scratch one (baselines/results/arithmetic_tuning.md)
+EVAL = {"k": 8, "temperature": 1.0, "top_p": 1.0}
+EVAL_SIZE = 200
+# Student t quantiles (two-sided 95%) by degrees of freedom, for the intervals over seeds
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
-def available(recipes: Path) -> list[str]:
-    """Every algorithm with a cpu-smoke recipe, plus the variants of those."""
-    names = sorted(p.parent.name for p in recipes.glob("*/cpu-smoke.yaml"))
-    return names + [v for v, (base, _) in VARIANTS.items() if base in names]
+def algorithms() -> list[str]:
+    """Every algorithm with a cpu-smoke recipe."""
+    return sorted(p.parent.name for p in RECIPES.glob("*/cpu-smoke.yaml"))
+
+
+def warmup_checkpoint(task: str, cache: Path) -> tuple[Path, dict[str, float]]:
+    """The shared starting policy of a task (built once, then reused) and its held-out scores."""
+    folder = cache / f"warmup-{task}"
+    scores = folder / "scores.json"
+    if scores.is_file():
+        return folder, json.loads(scores.read_text())
+    from rl4lrm.baselines.evaluate import evaluate_model
+    from rl4lrm.baselines.models import TINY as TINY_NAME
+    from rl4lrm.baselines.models import load_policy
+    from rl4lrm.baselines.recipe import EvalSpec, TaskSpec
+    from rl4lrm.baselines.tasks import load_task
+    from rl4lrm.baselines.warmup import warm_up
+    from rl4lrm.kb.formatting import write_atomic
+
+    spec = TASKS[task]
+    train, held_out = load_task(TaskSpec(**spec["task"], train_size=WARMUP_ROWS, eval_size=EVAL_SIZE))
+    model, tokenizer = load_policy(TINY_NAME, "float32", TINY, seed=0)
+    warm_up(model, tokenizer, train, spec["warmup_steps"], WARMUP_LR, seed=0)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    result = evaluate_model(model, tokenizer, held_out, EvalSpec(**EVAL, max_new_tokens=spec["length"]))
+    write_atomic(scores, json.dumps(result, indent=2) + "\n")
+    return folder, result
 
 
 def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
     for part in parents:
         data = data.setdefault(part, {})
-    if value is None:
-        data.pop(last, None)
-    else:
-        data[last] = value
+    data[last] = value
 
 
-def recipe_text(
-    recipes: Path, algorithm: str, task: str, steps: int, seed: int, eval_size: int, warmup: int | None
-) -> tuple[str, Path]:
-    """The cpu-smoke recipe of algorithm, changed to run task with the shared budget and seed."""
+def recipe_data(algorithm: str, task: str, seed: int, start: Path, budget: int) -> tuple[dict[str, Any], int]:
+    """The algorithm's cpu-smoke recipe on the task from the shared start, sized to the sample budget; and the
+    completions it will generate (its `samples`)."""
     import yaml
 
-    base, changes = VARIANTS.get(algorithm, (algorithm, {}))
-    path = recipes / base / "cpu-smoke.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from rl4lrm.baselines.recipe import Recipe
+
+    data = yaml.safe_load((RECIPES / algorithm / "cpu-smoke.yaml").read_text(encoding="utf-8"))
     spec = TASKS[task]
-    data["task"] = {**spec["task"], "train_size": 4096, "eval_size": eval_size, "seed": 0}
-    data["model"]["warmup_sft_steps"] = spec["warmup"] if warmup is None else warmup
+    data["model"] = {"name": str(start)}
+    data["task"] = {**spec["task"], "train_size": 4096, "eval_size": EVAL_SIZE, "seed": 0}
+    data["eval"] = {**EVAL, "max_new_tokens": spec["length"]}
     config = data.setdefault("config", {})
-    config.update(max_steps=steps, seed=seed, logging_steps=min(10, steps), save_steps=10**6)
-    length_key = "max_new_tokens" if "max_new_tokens" in config else "max_completion_length"  # online DPO: the former
-    if "preferences" in data:  # DPO samples its pairs once, before training
-        data["preferences"]["max_new_tokens"] = spec["length"]
-    else:
-        config[length_key] = spec["length"]
-    if "max_length" in config:  # DPO family: prompt + completion must fit
-        config["max_length"] = 32
-    data.setdefault("eval", {})["max_new_tokens"] = spec["length"]
+    config.update(seed=seed, logging_steps=5, save_steps=10**6, learning_rate=RL_LR)
+    length = spec["length"]
     for reward in data["rewards"]:
-        if reward["name"] == "soft_overlong":  # DAPO: room past the answer length, where the soft penalty applies
-            reward.update(max_length=2 * spec["length"], cache=spec["length"])
-            config[length_key] = 2 * spec["length"]
-    for key, value in changes.items():
-        _set(data, key, value)
-    return yaml.safe_dump(data, sort_keys=False), path
+        if reward["name"] == "soft_overlong":  # DAPO: room past the answer, where the soft penalty applies
+            reward.update(max_length=2 * length, cache=length)
+            length *= 2
+    trainer = data["trainer"]
+    if "preferences" in data:  # DPO: pairs sampled once from `prompts × samples_per_prompt` completions
+        prefs = data["preferences"]
+        prefs["max_new_tokens"] = length
+        prefs["prompts"] = budget // prefs["samples_per_prompt"]
+        config["max_length"] = 32
+        return data, prefs["prompts"] * prefs["samples_per_prompt"]
+    config["max_new_tokens" if trainer == "online-dpo" else "max_completion_length"] = length
+    if "max_length" in config:
+        config["max_length"] = 32
+    recipe = Recipe.model_validate(data)
+    batches = recipe.batches()
+    per_rollout = batches.per_rollout or batches.per_optimizer_step
+    if trainer in ("ppo", "reinforce-pp"):  # one max_step is one rollout
+        steps = budget // per_rollout
+        config["max_steps"] = steps
+        return data, steps * per_rollout
+    per_step = per_rollout // (batches.optimizer_steps_per_rollout or 1)  # completions sampled per optimizer step
+    steps = budget // per_step
+    if trainer == "dapo-dynamic":  # over-samples: the budget, not the step count, ends it
+        config["max_steps"] = 10 * steps
+        _set(data, "defining.dynamic_sampling_max_completions", {"value": budget, "source": "toy table budget"})
+        return data, budget
+    config["max_steps"] = steps
+    return data, steps * per_step
 
 
-def run_one(
-    recipes: Path, algorithm: str, task: str, steps: int, seed: int, eval_size: int, warmup: int | None
-) -> dict[str, Any]:
-    """Train and evaluate one (algorithm, task, seed); the run's folder is temporary."""
+def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> dict[str, Any]:
+    """Train and evaluate one (algorithm, task, seed) from the task's warm-up checkpoint."""
+    import tempfile
+
+    import yaml
+
     from rl4lrm.baselines.recipe import parse_recipe
     from rl4lrm.baselines.run import run_recipe
 
-    text, path = recipe_text(recipes, algorithm, task, steps, seed, eval_size, warmup)
-    file = parse_recipe(text, str(path.relative_to(ROOT)), path)
+    start, _ = warmup_checkpoint(task, cache)
+    data, samples = recipe_data(algorithm, task, seed, start, budget)
+    path = RECIPES / algorithm / "cpu-smoke.yaml"
+    file = parse_recipe(yaml.safe_dump(data, sort_keys=False), str(path.relative_to(ROOT)), path)
     load = os.getloadavg()[0]
-    cpu = time.process_time()
+    base = {"algorithm": algorithm, "task": task, "seed": seed, "budget": budget, "load": round(load, 1)}
     with tempfile.TemporaryDirectory(prefix="toy-table-") as out:
         try:
             summary = run_recipe(file, Path(out))
-        except RuntimeError as exc:  # e.g. dynamic sampling finding no group with differing rewards
-            return {"algorithm": algorithm, "task": task, "seed": seed, "failed": str(exc), "load": round(load, 1)}
+        except Exception as exc:  # one failing cell must not stop the table; the page lists it
+            return {**base, "failed": f"{type(exc).__name__}: {exc}"[:300]}
         log = Path(out) / "metrics.jsonl"
         rows = [json.loads(line) for line in log.read_text().splitlines()] if log.is_file() else []
-    curve = [(r["step"], r["reward"]) for r in rows if r.get("reward") is not None and r["step"] > 0]
+    sampled = [r["dynamic_sampling/sampled"] for r in rows if r.get("dynamic_sampling/sampled") is not None]
+    keep = ("pass@1", "pass@k", "greedy_accuracy")
     return {
-        "algorithm": algorithm,
-        "task": task,
-        "seed": seed,
+        **base,
+        "samples": int(max(sampled)) if sampled else samples,
         "steps": summary["steps"],
-        "final_reward": curve[-1][1] if curve else None,
-        "curve": curve,
-        "greedy_before": summary["before"].get("greedy_accuracy"),
-        "greedy": summary["after"].get("greedy_accuracy"),
-        "pass@1": summary["after"].get("pass@1"),
+        "before": {k: summary["before"].get(k) for k in keep},
+        "after": {k: summary["after"].get(k) for k in keep},
+        "curve": [(r["step"], r["reward"]) for r in rows if r.get("reward") is not None and r["step"] > 0],
         "seconds": summary["train_seconds"],
-        "cpu_seconds": round(time.process_time() - cpu, 1),
-        "load": round(load, 1),
         "stopped_early": summary.get("stopped_early"),
     }
 
 
-def _cell(values: list[float | None], digits: int = 2) -> str:
-    got = [v for v in values if v is not None]
-    if not got:
+def interval(values: list[float]) -> tuple[float, float]:
+    """Mean and the half-width of its 95% interval (Student t over the values; 0 for a single value)."""
+    mean = statistics.mean(values)
+    if len(values) < 2:
+        return mean, 0.0
+    return mean, T95.get(len(values) - 1, 1.96) * statistics.stdev(values) / len(values) ** 0.5
+
+
+def _cell(values: list[float], signed: bool = False) -> str:
+    if not values:
         return "–"
-    if len(got) == 1:
-        return f"{got[0]:.{digits}f}"
-    return f"{statistics.mean(got):.{digits}f} ± {statistics.stdev(got):.{digits}f}"
+    mean, half = interval(values)
+    text = f"{mean:+.2f}" if signed else f"{mean:.2f}"
+    return text + (f" ± {half:.2f}" if len(values) > 1 else "")
 
 
-def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    """The Markdown page: settings, then one table per task."""
-    seeds = sorted({r["seed"] for r in results})
-    loads = [r["load"] for r in results]
-    command = [a for a in sys.argv[1:] if a not in ("--resume", "--render-only")]
-    wanted = len(args.algorithms) * len(args.tasks) * len(args.seeds)
+def command(algorithm: str, task: str, seed: int | None = None, budget: int | None = None) -> str:
+    """The exact command that reproduces one cell (all its seeds, or one)."""
+    seeds = f" --seeds {seed}" if seed is not None else ""
+    extra = f" --budget {budget}" if budget else ""
+    return f"python benchmarks/toy_table.py --algorithms {algorithm} --tasks {task}{seeds}{extra}"
+
+
+def reading(gain1: list[float], gaink: list[float]) -> str:
+    """Sharpening or discovery, from the intervals of the pass@1 and pass@k gains."""
+    if len(gain1) < 2:
+        return "–"
+    m1, h1 = interval(gain1)
+    mk, hk = interval(gaink)
+    if mk - hk > 0:
+        return "discovered (pass@k up)"
+    if m1 - h1 > 0:
+        return "sharpened (pass@1 up, pass@k not)"
+    if m1 + h1 < 0:
+        return "worse"
+    return "no clear change"
+
+
+def table(results: list[dict[str, Any]], tasks: list[str], names: list[str], seeds: list[int], budget: int) -> str:
+    """The Markdown page rendered from the runs."""
+    import platform
+
+    done = [r for r in results if "failed" not in r]
+    loads = [r["load"] for r in results] or [0.0]
+    wanted = len(names) * len(tasks) * len(seeds)
     lines = [
-        "# Toy benchmark: every baseline, same tasks, same budget",
+        "# Toy benchmark: what the RL stage does to held-out pass@1 and pass@k",
         "",
-        f"Generated by `{' '.join(['python', 'benchmarks/toy_table.py', *command])}` on "
-        f"{time.strftime('%Y-%m-%d')}. Tiny character-level Llama (hidden 64, 2 layers) from each algorithm's "
-        f"`cpu-smoke` recipe; {args.steps} RL steps of 64 completions, seeds {', '.join(map(str, seeds))} "
-        "(mean ± std); held-out greedy accuracy and pass@1 (mean of k=4 samples at T=1) on "
-        f"{args.eval_size} prompts never trained on. SFT warm-up steps before RL: "
-        + ", ".join(f"{t} {TASKS[t]['warmup'] if args.warmup is None else args.warmup}" for t in args.tasks)
-        + ".",
+        f"Rendered {time.strftime('%Y-%m-%d')} from [toy_table.json](toy_table.json) by "
+        "`python benchmarks/toy_table.py --out baselines/results/toy_table.md` (`make bench`). Machine: "
+        f"{platform.machine()}, {os.cpu_count()} CPU cores shared with other work (1-minute load average during the "
+        f"runs {min(loads):.1f}–{max(loads):.1f}).",
         "",
-        f"Seconds are wall-clock training time on 2 shared CPU cores (1-minute load average during the runs: "
-        f"{min(loads):.1f}–{max(loads):.1f}). CPU seconds are this process's CPU time (all its threads), including "
-        "warm-up and evaluation. DAPO rows get twice the completion length, the second half being the soft "
-        "overlong punishment's cache zone; DPO rows keep their own batch (pairs sampled once, before training) "
-        "and log no reward.",
+        f"Every run starts from the task's warm-up checkpoint (tiny Llama 4×128, {WARMUP_ROWS} training rows, "
+        f"SFT at lr {WARMUP_LR}) and generates {budget} completions in all (DAPO's over-sampling counted; DPO's "
+        f"pairs come from as many), RL learning rate {RL_LR}, seeds {', '.join(map(str, seeds))}. Held-out: "
+        f"{EVAL_SIZE} prompts never trained on, k = {EVAL['k']} samples at T = {EVAL['temperature']}. "
+        "Cells: mean ± 95% interval over seeds; **bold** gains have an interval above zero.",
         "",
     ]
     if len(results) < wanted:
         lines += [
-            f"**Partial:** {len(results)} of the {wanted} runs requested finished; a cell without ± has one "
-            "seed, a missing row was not run. `--resume` continues from the runs recorded in the .json file.",
+            f"**Partial:** {len(results)} of the {wanted} runs finished; `--resume` continues from the .json file. "
+            "A cell without ± has one seed; a missing row was not run.",
             "",
         ]
-    notes: list[str] = []
-    for task in args.tasks:
-        rows = [r for r in results if r["task"] == task]
+    notes = []
+    for task in tasks:
+        rows = [r for r in done if r["task"] == task]
         if not rows:
             continue
+        before = rows[0]["before"]
         lines += [
             f"## {task}",
             "",
-            "| Algorithm | Final reward | Greedy (before → after) | pass@1 | Seconds | CPU s |",
-            "|---|---|---|---|---|---|",
+            f"Warm-up start: pass@1 {before['pass@1']:.2f}, pass@{EVAL['k']} {before['pass@k']:.2f}.",
+            "",
+            f"| Algorithm | Seeds | Samples | pass@1 after | Δ pass@1 | pass@{EVAL['k']} after | Δ pass@{EVAL['k']} "
+            "| Reading | Reproduce |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for algorithm in args.algorithms:
-            runs = [r for r in rows if r["algorithm"] == algorithm and "failed" not in r]
-            failed = [r for r in rows if r["algorithm"] == algorithm and "failed" in r]
-            if failed:
-                notes.append(
-                    f"{algorithm} on {task}, seed(s) {', '.join(str(r['seed']) for r in failed)}: {failed[0]['failed']}"
-                )
-            early = [r for r in runs if r.get("stopped_early")]
-            if early:
-                notes.append(
-                    f"{algorithm} on {task}, seed(s) {', '.join(str(r['seed']) for r in early)} ended early "
-                    f"(after {', '.join(str(r['steps']) for r in early)} steps): {early[0]['stopped_early']}"
-                )
+        for name in names:
+            runs = [r for r in rows if r["algorithm"] == name]
+            for r in results:
+                if r["algorithm"] == name and r["task"] == task and "failed" in r:
+                    notes.append(f"{name} on {task}, seed {r['seed']}: {r['failed']}")
             if not runs:
                 continue
+            gain1 = [r["after"]["pass@1"] - r["before"]["pass@1"] for r in runs]
+            gaink = [r["after"]["pass@k"] - r["before"]["pass@k"] for r in runs]
+            m1, h1 = interval(gain1)
+            delta1 = _cell(gain1, signed=True)
+            if len(gain1) > 1 and m1 - h1 > 0:
+                delta1 = f"**{delta1}**"
             lines.append(
-                f"| {algorithm} | {_cell([r['final_reward'] for r in runs])} | "
-                f"{_cell([r['greedy_before'] for r in runs])} → {_cell([r['greedy'] for r in runs])} | "
-                f"{_cell([r['pass@1'] for r in runs])} | {_cell([r['seconds'] for r in runs], 0)} | "
-                f"{_cell([r['cpu_seconds'] for r in runs], 0)} |"
+                f"| {name} | {len(runs)} | {statistics.mean(r['samples'] for r in runs):.0f} | "
+                f"{_cell([r['after']['pass@1'] for r in runs])} | {delta1} | "
+                f"{_cell([r['after']['pass@k'] for r in runs])} | {_cell(gaink, signed=True)} | "
+                f"{reading(gain1, gaink)} | `{command(name, task, budget=budget)}` |"
             )
         lines.append("")
     if notes:
-        lines += ["Runs that stopped or ended early:", "", *[f"- {note}" for note in notes], ""]
+        lines += ["Runs that failed:", "", *[f"- {n}" for n in notes], ""]
+    lines += ["![Training reward (mean and band over seeds) per task](toy_table.png)", ""]
     return "\n".join(lines)
 
 
 def plot(results: list[dict[str, Any]], tasks: list[str], path: Path) -> None:
-    """Mean reward against step, one panel per task, one line per algorithm."""
+    """Per task: mean training reward (the training pass@1 of the accuracy reward) with a band over seeds."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(tasks), figsize=(5 * len(tasks), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(6 * len(tasks), 4), squeeze=False)
     for ax, task in zip(axes[0], tasks, strict=True):
-        for algorithm in dict.fromkeys(r["algorithm"] for r in results):
-            curves = [
-                dict(r["curve"])
-                for r in results
-                if r["task"] == task and r["algorithm"] == algorithm and r.get("curve")
-            ]
+        for name in dict.fromkeys(r["algorithm"] for r in results if r["task"] == task and r.get("curve")):
+            curves = [dict(map(tuple, r["curve"])) for r in results if r["task"] == task and r["algorithm"] == name]
+            curves = [c for c in curves if c]
             steps = sorted(set.intersection(*(set(c) for c in curves))) if curves else []
-            if steps:
-                ax.plot(steps, [statistics.mean(c[s] for c in curves) for s in steps], label=algorithm)
+            if not steps:
+                continue
+            means = [statistics.mean(c[s] for c in curves) for s in steps]
+            spread = [statistics.pstdev([c[s] for c in curves]) for s in steps]
+            ax.plot(steps, means, label=name, linewidth=1)
+            ax.fill_between(
+                steps,
+                [m - s for m, s in zip(means, spread, strict=True)],
+                [m + s for m, s in zip(means, spread, strict=True)],
+                alpha=0.15,
+            )
         ax.set_title(task)
-        ax.set_xlabel("step")
-        ax.set_ylabel("mean reward")
-    labelled = [ax for ax in axes[0] if ax.get_legend_handles_labels()[0]]
-    if labelled:
-        labelled[0].legend(fontsize=7, loc="best")
+        ax.set_xlabel("optimizer step")
+        ax.set_ylabel("training reward")
+        ax.legend(fontsize=6, ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
+
+
+def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """<out>.json (every run), then the .md and .png rendered from it."""
+    from rl4lrm.kb.formatting import write_atomic
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
+    plot(results, args.tasks, args.out.with_suffix(".png"))
+    write_atomic(args.out, table(results, args.tasks, args.algorithms, args.seeds, args.budget))
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    recipes = ROOT / "baselines" / "recipes"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="Markdown file to write (default: print the table)")
-    parser.add_argument("--algorithms", nargs="+", default=available(recipes), choices=available(recipes))
+    parser.add_argument("--algorithms", nargs="+", default=algorithms(), choices=algorithms())
     parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--steps", type=int, default=200, help="RL steps per run (64 completions each)")
-    parser.add_argument("--eval-size", type=int, default=100, help="held-out prompts")
-    parser.add_argument("--warmup", type=int, help="SFT warm-up steps for every task (default: per task)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--budget", type=int, default=6400, help="completions each run generates (default 6400)")
+    parser.add_argument("--cache", type=Path, default=ROOT / "runs" / "toy-table", help="warm-up checkpoints")
     parser.add_argument("--resume", action="store_true", help="keep the runs already in <out>.json, do the rest")
     parser.add_argument("--render-only", action="store_true", help="rewrite <out> from <out>.json without running")
     args = parser.parse_args(argv)
@@ -252,31 +334,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.render_only:
         write(results, args)
         return 0
-    done = {(r["algorithm"], r["task"], r["seed"]) for r in results}
+    for task in args.tasks:
+        _, scores = warmup_checkpoint(task, args.cache)
+        print(json.dumps({"warm-up": task, **scores}), file=sys.stderr, flush=True)
+    done = {(r["algorithm"], r["task"], r["seed"]) for r in results if "failed" not in r}
+    results = [r for r in results if "failed" not in r]
     for seed in args.seeds:  # seed outermost: an interrupted table still covers every cell once
         for task in args.tasks:
-            for algorithm in args.algorithms:
-                if (algorithm, task, seed) in done:
+            for name in args.algorithms:
+                if (name, task, seed) in done:
                     continue
-                result = run_one(recipes, algorithm, task, args.steps, seed, args.eval_size, args.warmup)
+                result = run_one(name, task, seed, args.cache, args.budget)
                 results.append(result)
                 print(json.dumps({k: v for k, v in result.items() if k != "curve"}), file=sys.stderr, flush=True)
                 if args.out is not None:
                     write(results, args)
     if args.out is None:
-        print(table(results, args))
+        print(table(results, args.tasks, args.algorithms, args.seeds, args.budget))
     return 0
-
-
-def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    """<out>.md (the table), <out>.png (reward curves) and <out>.json (every run), rewritten after each run."""
-    from rl4lrm.kb.formatting import write_atomic
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    image = args.out.with_suffix(".png")
-    plot(results, args.tasks, image)
-    write_atomic(args.out, table(results, args) + f"\n![Mean reward per step]({image.name})\n")
-    write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -42,9 +42,6 @@ def _cell(value: Any) -> str:
 
 
 def _command(file: RecipeFile, root: Path) -> str:
-    recipe = file.recipe
-    if recipe.launch.vllm_server:
-        return f"sbatch baselines/slurm/multinode.sbatch {relative(file.path, root)}"
     return launch_command(file, root)
 
 
@@ -56,7 +53,8 @@ def _measured(folder: Path, file: RecipeFile) -> list[str]:
     summary_path = folder / "results" / file.recipe.preset / "summary.json"
     title = f"### {file.recipe.preset}"
     if not summary_path.is_file():
-        return [title, "", "Not yet run here.", ""]
+        where = "on a GPU" if file.recipe.preset != "cpu-smoke" else "here"
+        return [title, "", f"Not yet run {where}: no result is recorded for this preset.", ""]
     result = json.loads(summary_path.read_text(encoding="utf-8"))
     before, after = result.get("before", {}), result.get("after", {})
     spec = file.recipe.eval
@@ -131,7 +129,23 @@ def generated_block(folder: Path, root: Path) -> str:
         values = {json.dumps(f.recipe.defining[key].value) for f in files if key in f.recipe.defining}
         shown = " / ".join(sorted(values)) if len(values) > 1 else json.dumps(setting.value)
         lines.append(f"| `{key}` | `{_cell(shown)}` | {_cell(setting.source)} |")
-    lines += ["", f"Papers: {', '.join(reference.papers)} (records in papers/).", "", "## Measured here", ""]
+    gpu = [f.recipe.preset for f in files if f.recipe.preset != "cpu-smoke"]
+    ran = [p for p in gpu if (folder / "results" / p / "summary.json").is_file()]
+    status = (
+        f"Run on a GPU: {', '.join(ran)}; not yet: {', '.join(p for p in gpu if p not in ran) or 'none'}."
+        if ran
+        else f"None of the GPU presets ({', '.join(gpu)}) has run on a GPU yet: their numbers below are computed "
+        "(the memory plan), not measured."
+    )
+    lines += [
+        "",
+        f"Papers: {', '.join(reference.papers)} (records in papers/).",
+        "",
+        "## Measured here",
+        "",
+        status,
+        "",
+    ]
     for file in files:
         lines += _measured(folder, file)
     lines.append(END)
