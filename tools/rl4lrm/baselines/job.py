@@ -36,5 +36,9 @@ class Job:
         return self.file.recipe
 
     def log(self, step: int, metrics: dict[str, Any]) -> None:
-        """Record one step's metrics (for trainers that are not transformers Trainers)."""
-        self.metrics.log(step, metrics)
+        """Record one step's metrics (for trainers that are not transformers Trainers); only the main process
+        writes, so a multi-process run logs each row once."""
+        from .distributed import process_state
+
+        if process_state().is_main_process:
+            self.metrics.log(step, metrics)

@@ -43,9 +43,9 @@ def preference_pairs(
     seed: int = 0,
 ) -> list[dict[str, Any]]:
     """Rows {prompt, chosen, rejected} (chat prompts give message lists) from spec.prompts sampled task rows."""
-    from accelerate import PartialState
+    from .distributed import process_state
 
-    state = PartialState()
+    state = process_state()
     rng = random.Random(seed)
     picked = [rows[rng.randrange(len(rows))] for _ in range(spec.prompts)]
     share = -(-len(picked) // state.num_processes)  # equal shares (padded), so every process runs as many batches

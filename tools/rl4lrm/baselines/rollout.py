@@ -254,11 +254,13 @@ class RolloutTrainer:
         log: Callable[[int, dict[str, float]], Any] | None = None,
     ):
         import torch
-        from accelerate import Accelerator, PartialState
+        from accelerate import Accelerator
         from accelerate.utils import set_seed
 
+        from .distributed import process_state
+
         self.config = config
-        self.accumulation = self._accumulation_steps(config, PartialState().num_processes)
+        self.accumulation = self._accumulation_steps(config, process_state().num_processes)
         precision = {"mixed_precision": "bf16"} if config.bf16 else {}
         self.accelerator = Accelerator(gradient_accumulation_steps=self.accumulation, **precision)
         set_seed(config.seed)
@@ -430,7 +432,8 @@ class RolloutTrainer:
         """num_ppo_epochs passes of num_mini_batches clipped-surrogate steps over one rollout.
 
         A mini-batch is processed in micro-batches (gradient accumulation) whose token means are weighted by their
-        share of the mini-batch's tokens, so the step equals the one on the whole mini-batch.
+        share of the tokens of the whole mini-batch, over all processes, so the step equals the one on the whole
+        mini-batch in one process, however the completion tokens fall across processes.
         """
         import torch
 
@@ -442,7 +445,11 @@ class RolloutTrainer:
         for _ in range(cfg.num_ppo_epochs):
             order = torch.randperm(n, generator=self.generator).to(rollout.input_ids.device)
             for idx in order.chunk(cfg.num_mini_batches):
-                tokens = rollout.completion_mask[idx].sum().clamp(min=1)
+                local = rollout.completion_mask[idx].sum()
+                tokens = local
+                if self.accelerator.num_processes > 1:  # every process's share of this mini-batch
+                    tokens = self.accelerator.reduce(local, reduction="sum")
+                tokens = (tokens.clamp(min=1), local.clamp(min=1))
                 stats: dict[str, float] = {}
                 for micro in self._micro_batches(idx):
                     with self.accelerator.accumulate(self.model):
@@ -452,17 +459,24 @@ class RolloutTrainer:
                 count += 1
         return {k: v / count for k, v in sums.items()}
 
-    def _micro_step(self, rollout: Rollout, micro: torch.Tensor, tokens: torch.Tensor, stats: dict[str, float]) -> None:
+    def _micro_step(
+        self, rollout: Rollout, micro: torch.Tensor, tokens: tuple[torch.Tensor, torch.Tensor], stats: dict[str, float]
+    ) -> None:
         """Forward and backward of one micro-batch; the optimizer steps after the mini-batch's last one.
 
-        `accelerator.accumulate` (and DeepSpeed's own accumulation, set to the same count) make the optimizer step
-        once per mini-batch; both divide the loss by the micro-batch count, which the token share undoes.
+        tokens: the mini-batch's completion tokens over all processes, and in this process. `accelerator.accumulate`
+        (and DeepSpeed's own accumulation, set to the same count) make the optimizer step once per mini-batch; both
+        divide the loss by the micro-batch count, and DDP (or DeepSpeed) averages the gradients over the processes:
+        the loss is weighted by its share of all the mini-batch's tokens times both counts, which undoes them, so
+        the step is the token mean over the whole mini-batch. The logged statistics are this process's token means.
         """
         import torch
 
         cfg = self.config
         mask = rollout.completion_mask[micro]
-        share = (mask.sum() / tokens).item()
+        total, local = tokens
+        weight = (mask.sum() / total).item() * self.accelerator.num_processes * self.accumulation
+        share = (mask.sum() / local).item()
         logps, values, logits = self._logps_values(
             self.model,
             rollout.input_ids[micro],
@@ -481,7 +495,7 @@ class RolloutTrainer:
             loss = loss + cfg.vf_coef * vloss
             parts.update(value_loss=vloss.item(), value_clipfrac=vclip.item())
         parts["loss"] = loss.item()
-        self.accelerator.backward(loss * share * self.accumulation)
+        self.accelerator.backward(loss * weight)
         with torch.no_grad():
             entropy = -(logits.softmax(-1) * logits.log_softmax(-1)).sum(-1)
             parts["entropy"] = masked_mean(entropy, mask).item()

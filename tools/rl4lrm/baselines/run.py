@@ -40,21 +40,21 @@ def last_checkpoint(folder: Path) -> Path | None:
 
 
 def _main_process() -> bool:
-    from accelerate import PartialState
+    from .distributed import process_state
 
-    return PartialState().is_main_process
+    return process_state().is_main_process
 
 
 def _wait_for_everyone() -> None:
-    from accelerate import PartialState
+    from .distributed import process_state
 
-    PartialState().wait_for_everyone()
+    process_state().wait_for_everyone()
 
 
 def _world_size() -> int:
-    from accelerate import PartialState
+    from .distributed import process_state
 
-    return PartialState().num_processes
+    return process_state().num_processes
 
 
 def check_output_dir(output_dir: Path, resume: bool) -> Path | None:

@@ -144,7 +144,7 @@ def build_dpo(job: Job) -> Any:
     pairs = preference_pairs(
         job.model, job.tokenizer, job.train_rows, spec, job.reward_funcs, job.reward_weights, seed=job.recipe.task.seed
     )
-    job.metrics.log(0, {"pairs": float(len(pairs)), "pair_prompts": float(spec.prompts)})
+    job.log(0, {"pairs": float(len(pairs)), "pair_prompts": float(spec.prompts)})
     if not pairs:
         raise DataError(
             [
