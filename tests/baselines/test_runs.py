@@ -101,3 +101,14 @@ def test_bad_config_stops_before_any_model_is_built(recipes: Path, tmp_path: Pat
         run_recipe(file, tmp_path / "out")
     assert info.value.problems[0].field == "config.num_generation"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_launch_with_another_process_count_than_the_recipe_is_refused(recipes: Path, tmp_path: Path) -> None:
+    file = load_recipe(
+        recipes / "grpo" / "cpu-smoke.yaml", ["launch.num_processes=2", "per_device_train_batch_size=32"]
+    )
+    with pytest.raises(DataError) as info:  # one process here: the global batch would halve silently
+        run_recipe(file, tmp_path / "out")
+    [problem] = info.value.problems
+    assert problem.rule == "launch-world-size" and "started 1 process(es) but the recipe states 2" in problem.message
+    assert not (tmp_path / "out").exists()

@@ -17,7 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .rollout import Rollout, RolloutConfig, RolloutTrainer, build_rollout_trainer, masked_whiten, token_level_rewards
+from .rollout import (
+    Rollout,
+    RolloutConfig,
+    RolloutTrainer,
+    build_rollout_trainer,
+    global_masked_whiten,
+    masked_whiten,
+    token_level_rewards,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -77,8 +85,8 @@ class PPOTrainer(RolloutTrainer):
         if cfg.whiten_rewards:
             rewards = masked_whiten(rewards, mask, shift_mean=False)
         advantages, returns = gae(rewards, rollout.old_values, mask, cfg.gamma, cfg.lam)
-        if cfg.whiten_advantages:
-            advantages = masked_whiten(advantages, mask)
+        if cfg.whiten_advantages:  # over the global batch, so 2 processes whiten as 1 process would
+            advantages = global_masked_whiten(advantages, mask, self.accelerator)
         rollout.advantages, rollout.returns = advantages, returns
 
 

@@ -57,6 +57,25 @@ def _world_size() -> int:
     return process_state().num_processes
 
 
+def check_world_size(file: RecipeFile) -> None:
+    """DataError when the launch started another number of processes than the recipe states: the global batch
+    (and the plan) would silently change."""
+    launched = _world_size()
+    stated = file.recipe.world_size()
+    if launched != stated:
+        raise DataError(
+            [
+                file.problem(
+                    ("launch", "num_processes"),
+                    "launch-world-size",
+                    f"the launch started {launched} process(es) but the recipe states {stated}",
+                    f"launch it as the recipe says, or override launch.num_processes={launched} (and the per-device "
+                    "batch, to keep global_batch_size)",
+                )
+            ]
+        )
+
+
 def check_output_dir(output_dir: Path, resume: bool) -> Path | None:
     """The checkpoint to resume from; DataError when the folder holds a run and resuming was not asked for."""
     checkpoint = last_checkpoint(output_dir) if output_dir.is_dir() else None
@@ -199,6 +218,7 @@ def run_recipe(
     recipe = file.recipe
     funcs, weights = build_rewards(recipe.rewards)
     config = build_config(file, str(output_dir), weights)  # every check before any model is loaded
+    check_world_size(file)
     checkpoint = check_output_dir(output_dir, resume)
     train_rows, eval_rows = load_task(recipe.task)
     seed = int(getattr(config, "seed", 0))
