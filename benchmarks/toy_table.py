@@ -149,7 +149,7 @@ def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> d
             return {**base, "failed": f"{type(exc).__name__}: {exc}"[:300]}
         log = Path(out) / "metrics.jsonl"
         rows = [json.loads(line) for line in log.read_text().splitlines()] if log.is_file() else []
-    sampled = [r["dynamic_sampling/sampled"] for r in rows if r.get("dynamic_sampling/sampled") is not None]
+    sampled = [r["dynamic_sampling/sampled_total"] for r in rows if "dynamic_sampling/sampled_total" in r]
     keep = ("pass@1", "pass@k", "greedy_accuracy")
     return {
         **base,

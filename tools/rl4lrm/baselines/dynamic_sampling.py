@@ -140,6 +140,7 @@ class DynamicSamplingGRPOTrainer(GRPOTrainer):
             rounds += 1
             cap = self.args.dynamic_sampling_max_completions
             if cap is not None and self.sampled + rows * self.accelerator.num_processes > cap:
+                self.log({"dynamic_sampling/sampled_total": float(self.sampled)})  # the run's exact sample count
                 raise StopTraining(f"dynamic sampling: the sample budget of {cap} completions is spent")
             self.sampled += rows * self.accelerator.num_processes
             out = super()._generate_and_score_completions(batch)
