@@ -559,12 +559,7 @@ def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture,
             "mode": "colocate",
             "gpu_memory_utilization": utilization,
             "tensor_parallel_size": tp,
-            "weights_gib": _gib(weights),
-            "kv_cache_gib": _gib(max(kv, 0)),
-            "kv_bytes_per_token": arch.kv_bytes_per_token(2),
-            "kv_tokens": held,
-            "max_model_len": max_len,
-            "sequences_fit": sequences,
+            **_engine_memory(arch, weights, kv, held, max_len, sequences),
         },
         weights,
         max(kv, 0.0),
@@ -590,6 +585,18 @@ def _vllm_colocate(file: RecipeFile, values: dict[str, Any], arch: Architecture,
     return part
 
 
+def _engine_memory(arch: Architecture, weights: float, kv: float, held: int, max_len: int, sequences: int) -> dict:
+    """What one vLLM engine holds per GPU: weights and KV cache (GiB), and what the cache fits."""
+    return {
+        "weights_gib": _gib(weights),
+        "kv_cache_gib": _gib(max(kv, 0)),
+        "kv_bytes_per_token": arch.kv_bytes_per_token(2),
+        "kv_tokens": held,
+        "max_model_len": max_len,
+        "sequences_fit": sequences,
+    }
+
+
 def _vllm_server(file: RecipeFile, arch: Architecture, tokens: int, gpu_gib: float) -> _Vllm | None:
     """The vLLM node the SLURM script starts (`rl4lrm baseline vllm-serve`: the recipe's launch.vllm_* fields), per
     GPU; None when the recipe starts none."""
@@ -611,12 +618,7 @@ def _vllm_server(file: RecipeFile, arch: Architecture, tokens: int, gpu_gib: flo
             "gpu_memory_utilization": utilization,
             "tensor_parallel_size": tp,
             "data_parallel_size": launch.vllm_data_parallel_size,
-            "weights_gib": _gib(weights),
-            "kv_cache_gib": _gib(max(kv, 0)),
-            "kv_bytes_per_token": arch.kv_bytes_per_token(2),
-            "kv_tokens": held,
-            "max_model_len": max_len,
-            "sequences_fit": sequences,
+            **_engine_memory(arch, weights, kv, held, max_len, sequences),
             "total_per_gpu_gib": _gib(budget),
         },
         weights,
