@@ -30,6 +30,40 @@ def test_gpu_presets_keep_their_algorithm_settings(recipes: Path) -> None:
     assert (config.epsilon_high, config.mask_truncated_completions, config.vllm_mode) == (0.28, True, "server")
 
 
+def test_the_five_newer_algorithms_keep_their_settings(recipes: Path) -> None:
+    def config(algorithm: str, preset: str = "8xgpu"):
+        return build_config(load_recipe(recipes / algorithm / f"{preset}.yaml"), "out", check_only=True)
+
+    sapo = config("sapo")
+    assert (sapo.loss_type, sapo.sapo_temperature_pos, sapo.sapo_temperature_neg) == ("sapo", 1.0, 1.05)
+    luspo = config("luspo", "1xgpu")
+    assert (luspo.loss_type, luspo.importance_sampling_level, luspo.epsilon, luspo.epsilon_high) == (
+        "luspo",
+        "sequence",
+        2e-3,
+        2.5e-3,
+    )
+    vespo = config("vespo", "multinode")
+    assert (vespo.loss_type, vespo.vllm_importance_sampling_mode) == ("vespo", "token_truncate")
+    assert load_recipe(recipes / "vespo" / "8xgpu.yaml").recipe.batches().optimizer_steps_per_rollout == 8
+    gdpo = load_recipe(recipes / "gdpo" / "8xgpu.yaml")
+    assert [r.name for r in gdpo.recipe.rewards] == ["accuracy", "format"]
+    assert config("gdpo").multi_objective_aggregation == "normalize_then_sum"
+    gmpo = config("gmpo")
+    assert (type(gmpo).__name__, gmpo.epsilon, gmpo.beta, gmpo.num_generations) == ("GMPOConfig", 0.4, 0.0, 8)
+
+
+def test_a_trainer_refusal_is_found_before_any_model_is_loaded(tmp_path: Path, recipes: Path) -> None:
+    text = (recipes / "vespo" / "8xgpu.yaml").read_text(encoding="utf-8")
+    path = write_recipe(tmp_path, "vespo", "8xgpu", text.replace("mode: token_truncate", "mode: sequence_mask"))
+    with pytest.raises(DataError) as info:
+        build_config(load_recipe(path), "out", check_only=True)
+    [problem] = info.value.problems
+    assert (problem.rule, problem.field) == ("trainer-config", "config.vllm_importance_sampling_mode")
+    assert problem.line == text.splitlines().index("  vllm_importance_sampling_mode: token_truncate") + 1
+    assert "token_truncate" in problem.hint
+
+
 def _bad_config(tmp_path: Path, recipes: Path, old: str, new: str) -> list:
     text = (recipes / "grpo" / "cpu-smoke.yaml").read_text(encoding="utf-8").replace(old, new)
     path = write_recipe(tmp_path, "grpo", "cpu-smoke", text)

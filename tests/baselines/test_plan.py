@@ -105,8 +105,8 @@ def test_activations_follow_korthikanti_with_a_swiglu_mlp() -> None:
 GPU_PRESETS = [p for p in all_recipes(ROOT / "baselines" / "recipes") if p.stem in ("1xgpu", "8xgpu", "multinode")]
 
 
-def test_thirty_gpu_presets() -> None:
-    assert len(GPU_PRESETS) == 30
+def test_forty_five_gpu_presets() -> None:  # 15 algorithms × 1xgpu, 8xgpu, multinode
+    assert len(GPU_PRESETS) == 45
 
 
 @pytest.mark.parametrize("path", GPU_PRESETS, ids=lambda p: f"{p.parent.name}-{p.stem}")

@@ -14,6 +14,7 @@ from rl4lrm.kb.problems import DataError
 from .helpers import write_recipe
 
 ALGORITHMS = {"grpo", "dr-grpo", "dapo", "gspo", "cispo", "rloo", "dpo", "online-dpo"}
+ALGORITHMS |= {"sapo", "luspo", "vespo", "gdpo", "gmpo"}
 PAPERS = {
     "grpo": "grpo-2024",
     "dr-grpo": "dr-grpo-2025",
@@ -23,6 +24,11 @@ PAPERS = {
     "rloo": "rloo-2024",
     "dpo": "dpo-2023",
     "online-dpo": "online-dpo-2024",
+    "sapo": "sapo-2025",
+    "luspo": "luspo-2026",
+    "vespo": "vespo-2026",
+    "gdpo": "gdpo-2026",
+    "gmpo": "gmpo-2025",
 }
 
 

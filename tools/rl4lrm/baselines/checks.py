@@ -1,5 +1,8 @@
 """`rl4lrm baseline check`: every recipe parsed into its trainer config and launch set-up, no model built.
 
+The design file of every algorithm folder checked (baselines/recipes/<algorithm>/design.yaml, rl4lrm.baselines.design)
+is read and compared with its 8xgpu preset.
+
 GPU presets (every preset but cpu-smoke) must also fit their GPUs by the memory plan (rl4lrm.baselines.plan): a preset
 that does not is a `plan-does-not-fit` problem naming the recipe field to change.
 """
@@ -13,6 +16,7 @@ from ..kb.problems import DataError, Problem
 
 def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
     """Every problem of the given recipes (fields, trainer config, launch) and of the shared accelerate configs."""
+    from .design import design_problems
     from .launch import check_accelerate_config, check_launch
     from .plan import plan_problems
     from .recipe import load_recipe
@@ -36,4 +40,7 @@ def check_recipes(paths: list[Path], baselines: Path) -> list[Problem]:
                 problems.extend(plan_problems(file, baselines=baselines))
             except DataError as exc:
                 problems.extend(exc.problems)
+    recipes = (baselines / "recipes").resolve()
+    folders = sorted({p.resolve().parent for p in paths if p.resolve().parent.parent == recipes})
+    problems.extend(design_problems(folders, root))
     return problems

@@ -23,6 +23,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..kb.catalog import preset_files
 from ..kb.problems import DataError, Problem, relative
 from .launch import launch_command
 from .recipe import Recipe, RecipeFile, load_recipe
@@ -93,7 +94,7 @@ def _measured(folder: Path, file: RecipeFile) -> list[str]:
 def generated_block(folder: Path, root: Path) -> str:
     """The generated part of one algorithm's page, markers included."""
     order = {preset: i for i, preset in enumerate(PRESETS)}
-    paths = sorted(folder.glob("*.yaml"), key=lambda p: (order.get(p.stem, len(order)), p.stem))
+    paths = sorted(preset_files(folder), key=lambda p: (order.get(p.stem, len(order)), p.stem))
     files = [load_recipe(p, root=root) for p in paths]
     if not files:
         raise DataError([Problem(relative(folder, root), 0, "", "page-no-recipes", "no recipe files here")])
@@ -157,7 +158,7 @@ def memory_plan_section(folder: Path, root: Path, gpu_memory_gib: float = 80.0) 
     from .plan import PROMPT_TOKENS, plan
 
     order = {preset: i for i, preset in enumerate(PRESETS)}
-    paths = sorted(folder.glob("*.yaml"), key=lambda p: (order.get(p.stem, len(order)), p.stem))
+    paths = sorted(preset_files(folder), key=lambda p: (order.get(p.stem, len(order)), p.stem))
     plans = [plan(load_recipe(p, root=root), gpu_memory_gib) for p in paths if p.stem in GPU_PRESETS]
     if not plans:
         return []

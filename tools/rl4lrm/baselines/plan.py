@@ -44,7 +44,7 @@ CUDA_OVERHEAD_GIB = 2.5  # CUDA context, NCCL buffers, allocator fragmentation: 
 SAFETY_MARGIN = 0.05  # a plan fits when its total is at most (1 - margin) × the GPU's memory
 LOGIT_BYTES = 4  # logits counted in fp32 (a bf16 LM head output is half this: the plan errs on the safe side)
 FUSED_TOKEN_TILE, FUSED_VOCAB_TILE = 4096, 32768  # trl/kernels/chunked_logprob.py (TOKEN_CHUNK_SIZE, chunk_size)
-FUSED_LM_HEAD = {"grpo", "rloo", "dpo", "dapo-dynamic"}  # trainers whose TRL class calls add_fused_lm_head
+FUSED_LM_HEAD = {"grpo", "rloo", "dpo", "dapo-dynamic", "gmpo"}  # trainers whose TRL class calls add_fused_lm_head
 ROLLOUT_TRAINERS = {"ppo", "reinforce-pp"}  # ours (rollout.py): HF generate, no vLLM
 ALWAYS_REFERENCE = {"dpo", "online-dpo", "ppo", "reinforce-pp"}  # keep a frozen reference whatever beta is
 VLLM_SERVE_DEFAULTS = {"tensor_parallel_size": 1, "data_parallel_size": 1, "gpu_memory_utilization": 0.9}
@@ -72,6 +72,7 @@ _GRPO = {
 TRL_DEFAULTS: dict[str, dict[str, Any]] = {
     "grpo": _GRPO,
     "dapo-dynamic": _GRPO,
+    "gmpo": _GRPO,  # GMPOConfig changes only epsilon's default (0.4, in log space), which the plan does not read
     "rloo": {**_GRPO, "beta": 0.05, "num_generations": 2},
     "dpo": {**_TRL_COMMON, "beta": 0.1, "max_length": 1024, "precompute_ref_log_probs": False},
     "online-dpo": {

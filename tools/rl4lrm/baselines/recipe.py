@@ -13,6 +13,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..kb.catalog import preset_files
 from ..kb.problems import DataError, Problem, dotted, pydantic_problems, relative
 from ..kb.safeyaml import Loaded, YamlProblem, load_text, read_input
 from ..kb.schema import RecipeId, Text
@@ -266,7 +267,7 @@ def recipe_path(algorithm: str, preset: str, recipes: Path) -> Path:
         )
     path = recipes / algorithm / f"{preset}.yaml"
     if not path.is_file():
-        presets = sorted(p.stem for p in (recipes / algorithm).glob("*.yaml"))
+        presets = [p.stem for p in preset_files(recipes / algorithm)]
         raise DataError(
             [
                 Problem(
@@ -414,7 +415,7 @@ def load_recipe(path: Path, overrides: list[str] | None = None, root: Path | Non
 def all_recipes(recipes: Path) -> list[Path]:
     """Every recipe file, sorted by algorithm then preset order."""
     order = {preset: i for i, preset in enumerate(PRESETS)}
-    paths = [p for folder in sorted(recipes.iterdir()) if folder.is_dir() for p in folder.glob("*.yaml")]
+    paths = [p for folder in sorted(recipes.iterdir()) if folder.is_dir() for p in preset_files(folder)]
     return sorted(paths, key=lambda p: (p.parent.name, order.get(p.stem, len(order)), p.stem))
 
 

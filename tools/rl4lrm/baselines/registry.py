@@ -38,7 +38,12 @@ TRAINERS: dict[str, TrainerKind] = {
     "grpo": TrainerKind(
         "trl:GRPOConfig",
         "rl4lrm.baselines.trainers:build_grpo",
-        description="trl.GRPOTrainer (GRPO, Dr. GRPO, DAPO, GSPO, CISPO via loss settings)",
+        description="trl.GRPOTrainer (GRPO, Dr. GRPO, DAPO, GSPO, CISPO, SAPO, LUSPO, VESPO, GDPO via its settings)",
+    ),
+    "gmpo": TrainerKind(
+        "trl.experimental.gmpo:GMPOConfig",
+        "rl4lrm.baselines.trainers:build_gmpo",
+        description="trl.experimental.gmpo.GMPOTrainer: geometric mean of token ratios clipped in log space",
     ),
     "rloo": TrainerKind("trl:RLOOConfig", "rl4lrm.baselines.trainers:build_rloo", description="trl.RLOOTrainer"),
     "dpo": TrainerKind(

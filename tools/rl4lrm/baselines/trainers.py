@@ -94,12 +94,38 @@ def build_config(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return cls(**values)
+            config = cls(**values)
     except (TypeError, ValueError, ImportError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(
             [file.problem(("config",), "trainer-config", f"{cls.__name__} refuses it: {message}")]
         ) from None
+    problems = trainer_refusals(file, config)
+    if problems:
+        raise DataError(problems)
+    return config
+
+
+def trainer_refusals(file: RecipeFile, config: Any) -> list:
+    """What TRL's trainer (not its config class) would refuse once the model is loaded, found from the config."""
+    problems = []
+    if (
+        getattr(config, "loss_type", None) == "vespo"
+        and getattr(config, "use_vllm", False)
+        and getattr(config, "vllm_importance_sampling_correction", False)
+        and config.vllm_importance_sampling_mode not in ("token_truncate", "token_mask")
+    ):
+        where = ("config", "vllm_importance_sampling_mode")
+        problems.append(
+            file.problem(
+                where if "vllm_importance_sampling_mode" in file.recipe.config else ("config",),
+                "trainer-config",
+                f"GRPOTrainer refuses loss_type 'vespo' with vLLM and vllm_importance_sampling_mode "
+                f"'{config.vllm_importance_sampling_mode}'",
+                "set vllm_importance_sampling_mode: token_truncate (or token_mask)",
+            )
+        )
+    return problems
 
 
 def _dataset(rows: list[dict[str, Any]]) -> Any:
@@ -125,6 +151,13 @@ def build_grpo(job: Job) -> Any:
     from trl import GRPOTrainer
 
     return reward_trainer(GRPOTrainer, job)
+
+
+def build_gmpo(job: Job) -> Any:
+    """trl.experimental.gmpo.GMPOTrainer: GRPOTrainer with GMPO's loss (everything else inherited unchanged)."""
+    from trl.experimental.gmpo import GMPOTrainer
+
+    return reward_trainer(GMPOTrainer, job)
 
 
 def build_rloo(job: Job) -> Any:

@@ -7,6 +7,7 @@ rl4lrm baseline eval grpo --preset cpu-smoke [--checkpoint DIR] [--benchmark hel
 rl4lrm baseline plan grpo --preset 8xgpu [--gpu-memory-gib 80] [--format text|json] [key=value ...]
 rl4lrm baseline vllm-serve baselines/recipes/dapo/multinode.yaml [--port 8000]
 rl4lrm baseline pages [ALGORITHM ...] [--check]
+rl4lrm baseline compare [--format md|json]
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ class _Parser(argparse.ArgumentParser):
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(
-        dest="action", metavar="{list,check,run,eval,plan,pages,vllm-serve}", required=True, parser_class=_Parser
+        dest="action",
+        metavar="{list,check,run,eval,plan,pages,compare,vllm-serve}",
+        required=True,
+        parser_class=_Parser,
     )
     listing = sub.add_parser("list", help="every algorithm, its presets and the papers it reproduces")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -50,12 +54,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     planning.add_argument("--format", choices=("text", "json"), default="text")
     planning.add_argument("overrides", nargs="*", metavar="key=value", help="recipe overrides, as for run")
 
+    compare = sub.add_parser(
+        "compare", help="one table of every algorithm's design choices (baselines/recipes/*/design.yaml)"
+    )
+    compare.add_argument("--format", choices=("md", "json"), default="md")
+
     serve = sub.add_parser("vllm-serve", help="print the `trl vllm-serve` command of a recipe's vLLM node, if any")
     serve.add_argument("recipe", type=Path, help="a multinode recipe file")
     serve.add_argument("--port", type=int, default=8000)
 
     pages = sub.add_parser(
-        "pages", help="refresh the generated part of each algorithm's README.md and the recipe fields table"
+        "pages",
+        help="refresh the generated part of each algorithm's README.md, the recipe fields table and (all "
+        "algorithms) baselines/results/algorithms_compared.md",
     )
     pages.add_argument("algorithms", nargs="*", help="folders of baselines/recipes/ (default: all)")
     pages.add_argument("--check", action="store_true", help="only report pages that are out of date")
@@ -161,6 +172,7 @@ def _plan(args: argparse.Namespace, recipes: Path) -> int:
 
 
 def _pages(args: argparse.Namespace, recipes: Path) -> int:
+    from ..baselines.design import COMPARED_PAGE, render_compared_page
     from ..baselines.pages import render_fields_table, render_page
     from ..kb.formatting import write_atomic
 
@@ -170,6 +182,9 @@ def _pages(args: argparse.Namespace, recipes: Path) -> int:
     overview = recipes.parent / "README.md"
     if overview.is_file():  # baselines/README.md: its table of recipe fields
         pages.append((overview, "", lambda: render_fields_table(overview, root)))
+    if not args.algorithms:  # baselines/results/algorithms_compared.md: every algorithm's design choices
+        compared = recipes.parent / "results" / COMPARED_PAGE
+        pages.append((compared, "", lambda: render_compared_page(recipes, root)))
     problems: list[Problem] = []
     for page, algorithm, render_ in pages:
         try:
@@ -199,6 +214,14 @@ def _pages(args: argparse.Namespace, recipes: Path) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace, recipes: Path) -> int:
+    from ..baselines.design import comparison, render_json, render_markdown
+
+    rows = comparison(recipes, recipes.parent.parent)
+    print(render_json(rows) if args.format == "json" else render_markdown(rows), end="")
+    return 0
+
+
 def _vllm_serve(args: argparse.Namespace, recipes: Path) -> int:
     import shlex
 
@@ -222,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
         "eval": _eval,
         "plan": _plan,
         "pages": _pages,
+        "compare": _compare,
         "vllm-serve": _vllm_serve,
     }
     try:

@@ -8,6 +8,13 @@ from pathlib import Path
 from .problems import Problem, relative
 from .safeyaml import YamlProblem, load_file
 
+DESIGN_FILE = "design.yaml"  # <algorithm>/design.yaml: the algorithm's design choices (rl4lrm.baselines.design)
+
+
+def preset_files(folder: Path) -> list[Path]:
+    """The recipe files of one algorithm folder: every *.yaml but its design.yaml, sorted by name."""
+    return sorted(p for p in folder.glob("*.yaml") if p.name != DESIGN_FILE)
+
 
 @dataclass
 class Catalog:
@@ -25,7 +32,7 @@ def load_catalog(recipes: Path, root: Path | None = None) -> Catalog:
         return catalog
     for folder in sorted(p for p in recipes.iterdir() if p.is_dir()):
         catalog.papers.setdefault(folder.name, set())
-        for path in sorted(folder.glob("*.yaml")):
+        for path in preset_files(folder):
             name = relative(path, root)
             try:
                 loaded = load_file(path, name)
