@@ -46,7 +46,7 @@ def test_cpu_smoke_recipe_runs(path: Path, tmp_path: Path) -> None:
     assert [r["step"] for r in trainer_rows] == [1, 2]
     assert all("entropy" in r for r in trainer_rows)
     if load_recipe(path).recipe.trainer != "dpo":
-        assert all("reward" in r for r in trainer_rows)
+        assert "reward" in trainer_rows[0]  # logged at each generation (off-policy presets reuse one for later steps)
         assert (out / "reward.png").stat().st_size > 1000
     for when in ("before", "after"):  # 8 held-out prompts, k=2 samples each: scores are multiples of 1/8 and 1/16
         scores = summary[when]

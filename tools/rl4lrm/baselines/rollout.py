@@ -93,13 +93,16 @@ def global_masked_whiten(x: torch.Tensor, mask: torch.Tensor, accelerator: Any =
     """masked_whiten over the whole batch summed across processes (REINFORCE++'s global normalisation)."""
     import torch
 
-    stats = torch.stack([(x * mask).sum(), (x * x * mask).sum(), mask.sum().to(x.dtype)])
-    if accelerator is not None and accelerator.num_processes > 1:
-        stats = accelerator.reduce(stats, reduction="sum")
-    total, total_sq, count = stats.unbind()
+    def summed(value: torch.Tensor) -> torch.Tensor:
+        if accelerator is not None and accelerator.num_processes > 1:
+            return accelerator.reduce(value, reduction="sum")
+        return value
+
+    # two passes (mean, then squared deviations), as masked_whiten: one process gives the same numbers
+    total, count = summed(torch.stack([(x * mask).sum(), mask.sum().to(x.dtype)])).unbind()
     count = count.clamp(min=1)
     mean = total / count
-    var = (total_sq / count - mean**2).clamp(min=0)
+    var = summed(((x - mean) ** 2 * mask).sum()) / count
     return (x - mean) / (var + 1e-8).sqrt() * mask
 
 
