@@ -26,7 +26,7 @@ $(VENV)/.site-installed: $(BIN)/python pyproject.toml constraints.txt
 # Everything: torch first (the CPU wheel), then the package with all extras under the same pin.
 $(VENV)/.all-installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install torch==2.13.0
-	$(PIP) install -c constraints.txt -e '.[site,baselines,dev]'
+	$(PIP) install -c constraints.txt -e '.[site,tag,baselines,dev]'
 	touch $(VENV)/.site-installed $@
 
 install-site: $(VENV)/.site-installed
