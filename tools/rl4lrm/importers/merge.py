@@ -193,6 +193,7 @@ class Merger:
             "links": cand.links,
             "taxonomy": list(dict.fromkeys(nodes)),
             "bibtex_key": cand.bibtex_key,
+            "abstract": cand.abstract,
             "added": self.today.isoformat(),
         }
         try:
