@@ -72,7 +72,7 @@ def add(args: argparse.Namespace, project: Project, client: ArxivClient | None =
         suggestion = tagger.suggest(entry.title, entry.abstract)
     tags = list(dict.fromkeys(args.tag)) or _choose_tags(suggestion, tax, interactive, args.yes)  # type: ignore[arg-type]
     kind = args.kind or (suggestion.kind if suggestion and suggestion.kind else GENERIC_KIND)
-    if args.kind is None and interactive:
+    if args.kind is None and interactive and suggestion and suggestion.kind:
         print(f"Kind: {kind} (suggested; give --kind to choose another)", file=sys.stderr)
     taken = {p.stem for p in record_paths(project.papers)}
     keys = {f.record.bibtex_key for f in files if f.record.bibtex_key}  # type: ignore[union-attr]
