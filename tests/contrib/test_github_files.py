@@ -75,6 +75,8 @@ def test_suggest_reads_the_body_from_env_with_read_only_token() -> None:
         assert s["with"]["persist-credentials"] == "false"
     assert workflow["jobs"]["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
     assert workflow["jobs"]["report-failure"]["permissions"] == {"issues": "write"}
+    install = " ".join(s.get("run", "") for s in prepare["steps"])
+    assert "-e '.[tag]'" in install, "rl4lrm add --yes suggests nodes with the tagger (scikit-learn)"
 
 
 def test_links_runs_weekly_and_reports_as_issue() -> None:
