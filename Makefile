@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := true
 
-.PHONY: serve test lint validate site install install-site chromium bench gpu-smoke clean
+.PHONY: serve test lint lint-workflows validate site install install-site chromium bench gpu-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(VENV)/.site-installed: $(BIN)/python pyproject.toml constraints.txt
 # Everything: torch first (the CPU wheel), then the package with all extras under the same pin.
 $(VENV)/.all-installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install torch==2.13.0
-	$(PIP) install -c constraints.txt -e '.[site,baselines,dev]'
+	$(PIP) install -c constraints.txt -e '.[site,tag,baselines,dev]'
 	touch $(VENV)/.site-installed $@
 
 install-site: $(VENV)/.site-installed
@@ -47,9 +47,14 @@ serve: install-site validate
 site: install-site validate
 	$(BIN)/rl4lrm site build
 
-lint: install
+lint: install lint-workflows
 	$(BIN)/ruff check tools tests benchmarks scripts
 	$(BIN)/ruff format --check tools tests benchmarks scripts
+
+# The GitHub workflows: zizmor's offline security audits and GitHub's workflow schema (both from the dev extra).
+lint-workflows: install
+	$(BIN)/zizmor --offline .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 test: install chromium lint
 	$(BIN)/rl4lrm validate

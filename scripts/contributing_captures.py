@@ -127,7 +127,7 @@ SESSIONS = (
     Session(
         "add",
         "add",
-        (Step(ADD, (("comma-separated) [1]: ", "3, sampler/dynamic"), ("? [Y/n] ", "y"))),),
+        (Step(ADD, (("comma-separated) [1]: ", "optimizer/critic-free, sampler/dynamic"), ("? [Y/n] ", "y"))),),
     ),
     Session("add-again", "add", (Step("rl4lrm add https://arxiv.org/abs/2503.14476v2 --tag sampler/dynamic"),)),
     Session(

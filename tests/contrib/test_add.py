@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ import responses
 from responses import matchers
 
 from rl4lrm.cli import main
+from rl4lrm.contrib.tagging import tagger_for
 from rl4lrm.kb.project import Project
 from rl4lrm.kb.records import read_record
 from rl4lrm.kb.validate import validate
 
+from .generated import write_generated_base
 from .recorded import API, cassette, put_record
 
 
@@ -179,39 +182,83 @@ def test_bad_code_url_is_refused(project: Path, capsys: pytest.CaptureFixture[st
     assert "--code must be an http(s) URL" in capsys.readouterr().err
 
 
+DAPO_TITLE = "DAPO: An Open-Source LLM Reinforcement Learning System at Scale"
+DAPO_ABSTRACT = (
+    "Test abstract for the recorded answer. It describes decoupled clipping and dynamic sampling of prompts for "
+    "critic-free policy optimization, with a token-level policy gradient loss and a penalty on overlong answers."
+)
+
+
+def expected_suggestion(project: Path):
+    """What the tagger fitted on the project's records suggests for the recorded DAPO answer."""
+    return tagger_for(Project(project)).suggest(DAPO_TITLE, DAPO_ABSTRACT)
+
+
 @responses.activate
 def test_without_tags_non_interactive_lists_suggestions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_generated_base(project)
+    before = papers(project)
     responses.get(API, body=cassette("dapo.xml"))
     assert main(["add", "2503.14476"]) == 2
     err = capsys.readouterr().err
-    assert (
-        "give at least one --tag NODE (suggested: optimizer/objective, optimizer/off-policy, optimizer/critic-free)"
-        in err
-    )
-    assert papers(project) == {}
+    nodes = [node for node, _ in expected_suggestion(project).nodes]
+    assert nodes[0] == "optimizer/critic-free"
+    assert f"give at least one --tag NODE (suggested: {', '.join(nodes)})" in err
+    assert papers(project) == before
 
 
 @responses.activate
-def test_yes_without_tags_uses_suggestions(project: Path) -> None:
+def test_yes_without_tags_uses_suggestions_and_kind(project: Path) -> None:
+    write_generated_base(project)
+    suggestion = expected_suggestion(project)
     responses.get(API, body=cassette("dapo.xml"))
     assert main(["add", "2503.14476", "--yes"]) == 0
-    (path,) = (project / "papers").iterdir()
-    rec = read_record(path, project)[0].record
-    assert rec.taxonomy == ["optimizer/objective", "optimizer/off-policy", "optimizer/critic-free"]
+    rec = read_record(project / "papers" / "dapo-2025.yaml", project)[0].record
+    assert rec.taxonomy == suggestion.confident() and rec.taxonomy[0] == "optimizer/critic-free"
+    assert rec.kind == suggestion.kind == "paper"
+
+
+@responses.activate
+def test_the_suggested_kind_is_used_without_kind(project: Path) -> None:
+    write_generated_base(project)
+    body = re.sub(
+        r"<title>DAPO.*?</title>",
+        "<title>Technical report of an open-weight model</title>",
+        cassette("dapo.xml"),
+        flags=re.S,
+    )
+    body = re.sub(
+        r"<summary>.*?</summary>", "<summary>Model card and release of a reasoning model.</summary>", body, flags=re.S
+    )
+    responses.get(API, body=body)
+    assert main(["add", "2503.14476", "--tag", "frontier"]) == 0
+    (path,) = (project / "papers").glob("technical-report*.yaml")
+    assert read_record(path, project)[0].record.kind == "model"
+
+
+def test_an_empty_base_adds_papers(project: Path) -> None:
+    with responses.RequestsMock() as mock:
+        mock.get(API, body=cassette("dapo.xml"))
+        assert main(["add", "2503.14476", "--yes"]) == 0
+    rec = read_record(project / "papers" / "dapo-2025.yaml", project)[0].record
+    assert rec.kind == "paper" and rec.taxonomy  # nodes from the taxonomy's own words, kind by default
 
 
 @responses.activate
 def test_terminal_asks_for_nodes_and_confirmation(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    write_generated_base(project)
+    nodes = [node for node, _ in expected_suggestion(project).nodes]
     responses.get(API, body=cassette("dapo.xml"))
     monkeypatch.setattr("sys.stdin", Terminal("3, sampler/dynamic\ny\n"))
     assert main(["add", "2503.14476"]) == 0
     out = capsys.readouterr()
-    assert "Suggested taxonomy nodes:" in out.err and "1. optimizer/objective" in out.err
+    assert "Suggested taxonomy nodes:" in out.err and f"1. {nodes[0]}" in out.err
+    assert "Kind: paper (suggested; give --kind to choose another)" in out.err
     assert "title: 'DAPO: An Open-Source LLM Reinforcement Learning System at Scale'" in out.out
-    (path,) = (project / "papers").iterdir()
-    assert read_record(path, project)[0].record.taxonomy == ["optimizer/critic-free", "sampler/dynamic"]
+    rec = read_record(project / "papers" / "dapo-2025.yaml", project)[0].record
+    assert rec.taxonomy == [nodes[2], "sampler/dynamic"]
 
 
 @responses.activate

@@ -24,7 +24,7 @@ def steps(workflow: dict) -> list[dict]:
 
 
 def test_the_contribution_workflows_exist() -> None:
-    assert {"links.yml", "suggest-paper.yml", "validate.yml"} <= {p.name for p in WORKFLOWS}
+    assert {"links.yml", "suggest-paper.yml", "validate.yml", "discover.yml"} <= {p.name for p in WORKFLOWS}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -36,7 +36,7 @@ def test_no_pull_request_target_and_explicit_permissions(path: Path) -> None:
     for name, job in workflow["jobs"].items():
         granted = job.get("permissions", workflow["permissions"])
         assert granted != "write-all" and (granted == {} or isinstance(granted, dict)), name
-        if path.name != "suggest-paper.yml" or name != "pull-request":
+        if path.name not in ("suggest-paper.yml", "discover.yml") or name != "pull-request":
             assert "contents" not in granted or granted["contents"] == "read", name
 
 
@@ -75,6 +75,8 @@ def test_suggest_reads_the_body_from_env_with_read_only_token() -> None:
         assert s["with"]["persist-credentials"] == "false"
     assert workflow["jobs"]["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
     assert workflow["jobs"]["report-failure"]["permissions"] == {"issues": "write"}
+    install = " ".join(s.get("run", "") for s in prepare["steps"])
+    assert "-e '.[tag]'" in install, "rl4lrm add --yes suggests nodes with the tagger (scikit-learn)"
 
 
 def test_links_runs_weekly_and_reports_as_issue() -> None:
@@ -90,3 +92,55 @@ def test_issue_forms_parse() -> None:
         form = load(GITHUB / "ISSUE_TEMPLATE" / name)
         assert form["name"] and form["body"]
     assert (GITHUB / "pull_request_template.md").read_text(encoding="utf-8").count("- [ ]") >= 3
+
+
+def test_discover_is_weekly_least_privilege_and_pinned() -> None:
+    workflow = load(GITHUB / "workflows" / "discover.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    (schedule,) = workflow["on"]["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit() and minute.isdigit() and hour.isdigit()
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["discover"]["permissions"] == {"contents": "read"}
+    assert jobs["pull-request"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert jobs["pull-request"]["needs"] == "discover" and "changed" in jobs["pull-request"]["if"]
+    # every action pinned by the full commit the other workflows already use
+    elsewhere = {
+        step["uses"]
+        for other in WORKFLOWS
+        if other.name != "discover.yml"
+        for step in steps(load(other))
+        if "uses" in step
+    }
+    used = [step["uses"] for step in steps(workflow) if "uses" in step]
+    assert used and all(PINNED.match(u) and u in elsewhere for u in used), used
+    for step in steps(workflow):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] == "false"
+        assert "${{" not in step.get("run", "")
+    runs = " ".join(step.get("run", "") for step in steps(workflow))
+    assert "rl4lrm refresh --write" in runs and "rl4lrm discover --since" in runs
+    assert "--write --report" in runs and "rl4lrm validate" in runs and "rl4lrm fmt --check" in runs
+    assert "gh pr create" in runs and "gh auth setup-git" in runs
+    assert not re.search(r"\$\{?(GH_TOKEN|GITHUB_TOKEN)", runs)  # the token is never on a command line, only env
+    assert jobs["pull-request"]["env"]["GH_TOKEN"] == "${{ secrets.DISCOVER_TOKEN || github.token }}"
+    install = " ".join(step.get("run", "") for step in jobs["discover"]["steps"])
+    assert "-c constraints.txt -e '.[tag]'" in install
+
+
+def test_the_pushing_jobs_keep_no_credentials_on_disk() -> None:
+    for name in ("suggest-paper.yml", "discover.yml"):
+        job = load(GITHUB / "workflows" / name)["jobs"]["pull-request"]
+        (checkout,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+        assert checkout["with"]["persist-credentials"] == "false", name
+        assert "gh auth setup-git" in " ".join(s.get("run", "") for s in job["steps"]), name
+
+
+def test_make_lint_checks_the_workflows() -> None:
+    makefile = (GITHUB.parent / "Makefile").read_text(encoding="utf-8")
+    assert "lint: install lint-workflows" in makefile
+    assert "$(BIN)/zizmor --offline .github/workflows" in makefile
+    assert "$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml" in makefile
+    pyproject = (GITHUB.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'"zizmor==[\d.]+"', pyproject) and re.search(r'"check-jsonschema==[\d.]+"', pyproject)

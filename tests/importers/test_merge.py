@@ -118,7 +118,8 @@ def test_merger_counts_and_placements(tmp_path):
     assert again.status == "unchanged"
     assert (hinted.status, hinted.placed_by) == ("created", "hint")
     assert nowhere.status == "unplaced" and undated.status == "skipped" and "no date" in undated.reason
-    assert (tmp_path / "sft-or-rl-2025.yaml").read_text().count("problems/rl-vs-sft") == 1
+    assert merger.store.texts()["sft-or-rl-2025.yaml"].count("problems/rl-vs-sft") == 1
+    assert list(tmp_path.iterdir()) == [], "the merger writes nothing: the caller checks the change, then writes"
     assert merger.counts() == {"created": 2, "unchanged": 1, "unplaced": 1, "skipped": 1}
 
 

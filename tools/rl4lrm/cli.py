@@ -22,6 +22,8 @@ VERBS: dict[str, tuple[str, str]] = {
     "schema": ("rl4lrm.commands.schema", "write the JSON Schema of a record (for editors)"),
     "import": ("rl4lrm.commands.import_", "merge an awesome-list README or a .bib file into papers/"),
     "add": ("rl4lrm.commands.add", "add a paper from its arXiv id or URL"),
+    "tag": ("rl4lrm.commands.tag", "suggest taxonomy nodes and a kind for titles, learned from the records"),
+    "discover": ("rl4lrm.commands.discover", "search arXiv for new papers in scope; report them, --write the records"),
     "refresh": ("rl4lrm.commands.refresh", "re-read arXiv metadata for existing records and show or apply the diff"),
     "check-links": ("rl4lrm.commands.check_links", "check every URL in the records"),
     "site": ("rl4lrm.commands.site", "build or serve the website"),

@@ -23,11 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--code", metavar="URL", help="main code repository")
     parser.add_argument("--name", help="short name the work is known by, e.g. DAPO")
-    parser.add_argument("--kind", default="paper", help="record kind (default: paper)")
+    parser.add_argument("--kind", help="record kind (default: the kind the tagger suggests, else paper)")
     parser.add_argument(
         "--yes",
         action="store_true",
-        help="ask nothing; without --tag, use the suggested nodes (a reviewer checks them in the PR)",
+        help="ask nothing; without --tag, use the suggested nodes: the first, and the others the tagger is "
+        "confident of (a reviewer checks them in the PR)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the record, write nothing")
 

@@ -19,9 +19,10 @@ from ..kb.records import RecordFile, load_records, parse_record, record_paths
 from ..kb.schema import Links, Record
 from ..kb.taxonomy import Taxonomy, load_taxonomy
 from .arxiv import ArxivClient, ArxivEntry, one_line
-from .tagging import suggest_nodes
+from .tagging import Suggestion, TaggingError, tagger_for, targets
 
 NEAR_SAME_TITLE = 0.93
+GENERIC_KIND = "paper"
 
 
 class Refused(Exception):
@@ -51,7 +52,7 @@ def add(args: argparse.Namespace, project: Project, client: ArxivClient | None =
             Links(code=args.code)
         except ValidationError as exc:
             raise Refused(f"--code {error_summary(exc).removeprefix('code: ')}", 2) from None
-    if args.kind not in tax.kinds:
+    if args.kind is not None and args.kind not in tax.kinds:
         raise Refused(f"unknown kind '{args.kind}' (allowed: {', '.join(tax.kinds)})", 2)
 
     entry = (client or ArxivClient()).get(arxiv_id)
@@ -62,10 +63,20 @@ def add(args: argparse.Namespace, project: Project, client: ArxivClient | None =
         raise Refused(f"a record with the same title is already in the base: {same.name} ('{same.record.title}')")  # type: ignore[union-attr]
 
     interactive = sys.stdin.isatty() and not args.yes
-    tags = list(dict.fromkeys(args.tag)) or _choose_tags(entry, tax, interactive, args.yes)
+    suggestion = None
+    if not args.tag or args.kind is None:
+        try:
+            tagger = tagger_for(project, tax, [f.record for f in files])  # type: ignore[misc]
+        except TaggingError as exc:
+            raise Refused(str(exc), 2) from None
+        suggestion = tagger.suggest(entry.title, entry.abstract)
+    tags = list(dict.fromkeys(args.tag)) or _choose_tags(suggestion, tax, interactive, args.yes)  # type: ignore[arg-type]
+    kind = args.kind or (suggestion.kind if suggestion and suggestion.kind else GENERIC_KIND)
+    if args.kind is None and interactive and suggestion and suggestion.kind:
+        print(f"Kind: {kind} (suggested; give --kind to choose another)", file=sys.stderr)
     taken = {p.stem for p in record_paths(project.papers)}
     keys = {f.record.bibtex_key for f in files if f.record.bibtex_key}  # type: ignore[union-attr]
-    record = _build(entry, args, tags, taken, keys)
+    record = _build(entry, args, kind, tags, taken, keys)
     text = dump_record(record)
     name = f"papers/{record.id}.yaml"
     _, problems = parse_record(text, name, record.id)
@@ -85,7 +96,7 @@ def _check_tags(tags: list[str], tax: Taxonomy) -> None:
         if tag not in tax.nodes:
             hint = tax.suggest(tag)
             raise Refused(f"unknown taxonomy node '{tag}'" + (f" ({hint})" if hint else " (see taxonomy/)"), 2)
-        if tax.nodes[tag].parent is None:
+        if tax.nodes[tag].parent is None and tax.children(tag):  # `frontier` has no nodes: it is placeable
             raise Refused(f"'{tag}' is a whole facet; pick one of its nodes, e.g. '{tax.children(tag)[0].id}'", 2)
 
 
@@ -103,13 +114,12 @@ def _same_title(title: str, files: list[RecordFile]) -> RecordFile | None:
     return None
 
 
-def _choose_tags(entry: ArxivEntry, tax: Taxonomy, interactive: bool, yes: bool) -> list[str]:
-    suggested = suggest_nodes(tax, entry.title, entry.abstract)
+def _choose_tags(suggestion: Suggestion, tax: Taxonomy, interactive: bool, yes: bool) -> list[str]:
+    suggested = suggestion.nodes
     listing = ", ".join(node for node, _ in suggested) or "none found"
     if not interactive:
         if yes and suggested:
-            best = suggested[0][1]
-            return [node for node, score in suggested if score >= best / 2]
+            return suggestion.confident()
         raise Refused(f"give at least one --tag NODE (suggested: {listing})", 2)
     print("Suggested taxonomy nodes:", file=sys.stderr)
     for number, (node, _) in enumerate(suggested, 1):
@@ -121,7 +131,7 @@ def _choose_tags(entry: ArxivEntry, tax: Taxonomy, interactive: bool, yes: bool)
         for part in filter(None, (p.strip() for p in answer.split(","))):
             if part.isdigit() and 1 <= int(part) <= len(suggested):
                 chosen.append(suggested[int(part) - 1][0])
-            elif part in tax.nodes and tax.nodes[part].parent is not None:
+            elif part in targets(tax):
                 chosen.append(part)
             else:
                 print(f"  '{part}' is not a suggestion number or a node id. {tax.suggest(part)}", file=sys.stderr)
@@ -136,7 +146,9 @@ def _confirm(question: str) -> bool:
     return input(question).strip().lower() in ("", "y", "yes")
 
 
-def _bibtex_key(entry: ArxivEntry, taken: set[str | None]) -> str:
+def bibtex_key_for(entry: ArxivEntry, taken: set[str | None]) -> str:
+    """family name + year + first long title word ('yu2025dapo'), suffixed b, c, ... until not taken."""
+
     def ascii_word(text: str) -> str:
         return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
 
@@ -149,10 +161,12 @@ def _bibtex_key(entry: ArxivEntry, taken: set[str | None]) -> str:
     return key
 
 
-def _build(entry: ArxivEntry, args: argparse.Namespace, tags: list[str], taken: set[str], keys: set) -> Record:
+def _build(
+    entry: ArxivEntry, args: argparse.Namespace, kind: str, tags: list[str], taken: set[str], keys: set
+) -> Record:
     data = {
         "id": make_record_id(entry.title, args.name, entry.date[:4], taken),
-        "kind": args.kind,
+        "kind": kind,
         "title": entry.title,
         "name": args.name,
         "authors": entry.authors,
@@ -160,7 +174,7 @@ def _build(entry: ArxivEntry, args: argparse.Namespace, tags: list[str], taken: 
         "venue": one_line(entry.journal_ref) if entry.journal_ref else "arXiv",
         "links": {"arxiv": entry.arxiv_id, "code": args.code},
         "taxonomy": tags,
-        "bibtex_key": _bibtex_key(entry, keys),
+        "bibtex_key": bibtex_key_for(entry, keys),
         "abstract": entry.abstract or None,
         "added": dt.date.today().isoformat(),
     }

@@ -1,5 +1,7 @@
 """A small, polite client of the arXiv API: Atom over HTTPS, retries with backoff, ≥ 3 s between calls.
 
+It fetches entries by id (add, refresh) and pages through ``search_query`` results (discover).
+
 Every failure becomes an :class:`ArxivError` whose message fits on one line, so commands can print it as is.
 The base URL can be pointed elsewhere with ``RL4LRM_ARXIV_API`` (used by tests and recorded terminal casts).
 """
@@ -132,6 +134,29 @@ def parse_feed(body: str | bytes) -> list[ArxivEntry]:
     return entries
 
 
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: its entries and how many results the whole query has."""
+
+    entries: list[ArxivEntry]
+    total: int
+
+
+def parse_search(body: str | bytes) -> SearchPage:
+    """A search answer: the entries (as :func:`parse_feed`) and ``opensearch:totalResults``."""
+    entries = parse_feed(body)
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    total_node = ElementTree.fromstring(raw).find(f"{OPENSEARCH}totalResults")
+    try:
+        total = int(_text(total_node)) if total_node is not None else len(entries)
+    except ValueError:
+        raise ArxivFormatError("arXiv answer has a totalResults that is not a number") from None
+    return SearchPage(entries, total)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -225,6 +250,19 @@ class ArxivClient:
                 if entry.arxiv_id in chunk:
                     found[entry.arxiv_id] = entry
         return found
+
+    def search(self, query: str, start: int = 0, max_results: int = 100) -> SearchPage:
+        """One page of ``search_query`` results, newest submissions first."""
+        body = self._get(
+            {
+                "search_query": query,
+                "start": str(start),
+                "max_results": str(max_results),
+                "sortBy": "submittedDate",
+                "sortOrder": "descending",
+            }
+        )
+        return parse_search(body)
 
     def get(self, arxiv_id: str) -> ArxivEntry:
         """One entry; ArxivNotFound when arXiv has no such paper."""

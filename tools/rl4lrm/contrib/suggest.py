@@ -150,6 +150,7 @@ def prepare(body: str, issue: int, out: Path, timeout: float = 300.0) -> int:
         out / "pr-body.md",
         f"Adds `{record}` from arXiv {suggestion.arxiv.replace('`', '')}, as suggested in #{issue}.\n\n"
         f"Taxonomy nodes: {nodes}{' (suggested by rl4lrm add; please check)' if not suggestion.nodes else ''}\n\n"
+        f"Kind: `{rec.kind if rec else 'paper'}` (chosen by rl4lrm add; please check)\n\n"
         f"Closes #{issue}\n\n"
         "Reviewer: check the nodes, add a short `summary` in your own words if you like, and merge.\n",
     )

@@ -26,6 +26,7 @@ class Candidate:
     hint_nodes: list[str] = field(default_factory=list)
     kind: str | None = None
     bibtex_key: str | None = None
+    abstract: str | None = None  # the source's own abstract, kept on new records only (merges never touch it)
 
     @property
     def arxiv(self) -> str | None:

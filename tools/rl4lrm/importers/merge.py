@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..kb.formatting import save_record
+from ..kb.formatting import dump_record
 from ..kb.identity import make_record_id, normalize_title
 from ..kb.problems import Problem, error_summary
 from ..kb.schema import Record
@@ -71,14 +72,23 @@ class Outcome:
     where: str
     record_id: str | None = None
     reason: str = ""
-    placed_by: str = ""  # section, hint or hand (created records only)
+    placed_by: str = ""  # section, hint, hand, default or suggested (created records only)
+    note: str = ""  # for placements to review: what placed it, e.g. the tagger's node and score
+
+
+PLACED_BY = ("section", "hint", "hand", "default", "suggested")
 
 
 class RecordStore:
-    """The records of a papers/ folder, indexed by id, arXiv id and normalised title."""
+    """The records of a papers/ folder, indexed by id, arXiv id and normalised title.
+
+    Nothing is written here: :attr:`changed` collects every created or merged record, for the caller to check
+    as one change and write (``texts()`` gives their files' names and canonical text).
+    """
 
     def __init__(self, folder: Path, records: list[Record]):
         self.folder = folder
+        self.changed: dict[str, Record] = {}
         self.by_id: dict[str, Record] = {}
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
@@ -102,10 +112,13 @@ class RecordStore:
     def new_id(self, cand: Candidate, year: str) -> str:
         return make_record_id(cand.title, cand.name, year, set(self.by_id))
 
-    def put(self, record: Record, write: bool) -> None:
+    def put(self, record: Record) -> None:
         self._index(record)
-        if write:
-            save_record(self.folder, record)
+        self.changed[record.id] = record
+
+    def texts(self) -> dict[str, str]:
+        """File name in papers/ -> canonical text, for every created or merged record."""
+        return {f"{rid}.yaml": dump_record(record) for rid, record in self.changed.items()}
 
 
 @dataclass
@@ -115,7 +128,8 @@ class Merger:
     store: RecordStore
     placements: Placements = field(default_factory=Placements)
     today: dt.date = field(default_factory=dt.date.today)
-    write: bool = True
+    # For a new work that no section, hint or hand placement places: (nodes, placed_by, note) or None.
+    fallback: Callable[[Candidate], tuple[list[str], str, str] | None] | None = None
     outcomes: list[Outcome] = field(default_factory=list)
 
     def apply(self, cand: Candidate) -> Outcome:
@@ -152,15 +166,19 @@ class Merger:
             return Outcome("skipped", cand.where, existing.id, error_summary(exc))
         if merged is existing:
             return Outcome("unchanged", cand.where, existing.id)
-        self.store.put(merged, self.write)
+        self.store.put(merged)
         return Outcome("merged", cand.where, existing.id)
 
     def _create(self, rid: str, cand: Candidate, hand: Placement | None) -> Outcome:
-        nodes, placed_by = cand.nodes, "section"
+        nodes, placed_by, note = cand.nodes, "section", ""
         if hand and hand.nodes:
             nodes, placed_by = list(dict.fromkeys(nodes + list(hand.nodes))), placed_by if nodes else "hand"
         elif not nodes:
             nodes, placed_by = cand.hint_nodes, "hint"
+        if not nodes and self.fallback is not None:
+            found = self.fallback(cand)
+            if found:
+                nodes, placed_by, note = found
         if not nodes:
             return Outcome("unplaced", cand.where, None, f"no taxonomy node for '{cand.title}'")
         data = {
@@ -175,14 +193,15 @@ class Merger:
             "links": cand.links,
             "taxonomy": list(dict.fromkeys(nodes)),
             "bibtex_key": cand.bibtex_key,
+            "abstract": cand.abstract,
             "added": self.today.isoformat(),
         }
         try:
             record = Record.model_validate(data)
         except ValidationError as exc:
             return Outcome("skipped", cand.where, None, error_summary(exc))
-        self.store.put(record, self.write)
-        return Outcome("created", cand.where, rid, placed_by=placed_by)
+        self.store.put(record)
+        return Outcome("created", cand.where, rid, placed_by=placed_by, note=note)
 
     def counts(self) -> Counter:
         return Counter(o.status for o in self.outcomes)
@@ -205,12 +224,18 @@ def outcome_report(label: str, outcomes: list[Outcome], problems: list[Problem],
         f"{label}: {len(outcomes) + len(problems)} items: {verb}created {counts['created']}, "
         f"{verb}merged {counts['merged']}, unchanged {counts['unchanged']}, "
         f"skipped {counts['skipped'] + len(problems)}, could not place {counts['unplaced']}",
-        "new records placed by: " + ", ".join(f"{k} {placed[k]}" for k in ("section", "hint", "hand")),
+        "new records placed by: "
+        + ", ".join(f"{k} {placed[k]}" for k in PLACED_BY if k in ("section", "hint", "hand") or placed[k]),
     ]
     skipped = [p.text() for p in problems] + [f"{o.where}: {o.reason}" for o in outcomes if o.status == "skipped"]
     if skipped:
         lines += ["skipped:"] + [f"  {line}" for line in skipped]
+    review = [o for o in outcomes if o.status == "created" and o.placed_by in ("default", "suggested")]
+    if review:
+        lines += ["placed by --node or --suggest (review these):"]
+        lines += [f"  {o.where}: papers/{o.record_id}.yaml -> {o.note}" for o in review]
     unplaced = [f"{o.where}: {o.reason}" for o in outcomes if o.status == "unplaced"]
     if unplaced:
-        lines += ["could not place (add a section mapping or a --place entry):"] + [f"  {u}" for u in unplaced]
+        lines += ["could not place (add a section mapping or a --place entry, or use --node or --suggest):"]
+        lines += [f"  {u}" for u in unplaced]
     return "\n".join(lines)

@@ -64,6 +64,40 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_all_atomic(texts: dict[Path, str]) -> None:
+    """Write every file or none: all are staged as temporary files first, then renamed into place one by one;
+    if a rename fails, the files already replaced get their old text back and new ones are removed."""
+    staged: list[tuple[Path, str]] = []
+    try:
+        for path, text in texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((path, tmp))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        old = {path: path.read_bytes() if path.exists() else None for path, _ in staged}
+    except BaseException:
+        for _, tmp in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    done: list[Path] = []
+    try:
+        for path, tmp in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in reversed(done):
+            before = old[path]
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        for path, tmp in staged:
+            if path not in done:
+                Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def save_record(folder: Path, record: Record) -> Path:
     """Write papers/<id>.yaml in canonical format, atomically; returns the path."""
     path = folder / f"{record.id}.yaml"

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .identity import normalize_title
-from .problems import Problem
+from .problems import Problem, relative
 from .project import Project
-from .records import RecordFile, RecordSet, load_records
+from .records import RecordFile, RecordSet, load_records, parse_record
 from .schema import first_day
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -163,6 +164,17 @@ def _recipe_checks(files: list[RecordFile], catalog: Catalog) -> list[Problem]:
     return out
 
 
+def check_records(files: list[RecordFile], tax: Taxonomy, catalog: Catalog, today: dt.date) -> list[Problem]:
+    """Every check of valid records against the taxonomy, the baselines and each other (files parse already)."""
+    valid = [f for f in files if f.record is not None]
+    problems: list[Problem] = []
+    for file in valid:
+        problems.extend(_record_checks(file, tax, catalog, today))
+    problems.extend(_cross_checks(valid))
+    problems.extend(_recipe_checks(valid, catalog))
+    return problems
+
+
 def validate(project: Project, progress: bool = False, today: dt.date | None = None) -> Report:
     """Load and check everything; problems are sorted by file and line."""
     today = today or dt.date.today()
@@ -170,9 +182,34 @@ def validate(project: Project, progress: bool = False, today: dt.date | None = N
     records = load_records(project.papers, project.root, progress=progress)
     catalog = load_catalog(project.recipes, project.root)
     problems = list(tax.problems) + list(records.problems)
-    valid = [f for f in records.files if f.record is not None]
-    for file in valid:
-        problems.extend(_record_checks(file, tax, catalog, today))
-    problems.extend(_cross_checks(valid))
-    problems.extend(_recipe_checks(valid, catalog))
+    problems.extend(check_records(records.files, tax, catalog, today))
     return Report(tax, records, catalog, sorted(set(problems)))
+
+
+def validate_change(
+    project: Project, texts: dict[str, str], today: dt.date | None = None, records: RecordSet | None = None
+) -> list[Problem]:
+    """The problems the base would gain if ``texts`` (file name in papers/ -> new text) were written.
+
+    The whole would-be base is checked in memory, as one change: each new or rewritten record on its own, then
+    every record against the taxonomy, the baselines and each other (duplicate ids, arXiv ids, titles, BibTeX
+    keys). Problems the base already has are not repeated. ``records`` is the base as loaded, if at hand.
+    """
+    today = today or dt.date.today()
+    tax = load_taxonomy(project.taxonomy, project.root)
+    records = records if records is not None else load_records(project.papers, project.root)
+    catalog = load_catalog(project.recipes, project.root)
+    before = set(tax.problems) | set(records.problems) | set(check_records(records.files, tax, catalog, today))
+    prefix = relative(project.papers, project.root)
+    changed: dict[str, RecordFile] = {}
+    after: set[Problem] = set(tax.problems)
+    for name, text in sorted(texts.items()):
+        shown = f"{prefix}/{name}"
+        file, problems = parse_record(text, shown, Path(name).stem)
+        file.path = project.papers / name
+        changed[shown] = file
+        after.update(problems)
+    after.update(p for p in records.problems if p.file not in changed)  # a rewritten file loses its old ones
+    files = [changed.pop(f.name, f) for f in records.files] + list(changed.values())
+    after.update(check_records(files, tax, catalog, today))
+    return sorted(after - before)
