@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from ..kb.catalog import Catalog
 from ..kb.exports import record_bibtex, record_json_schema, records_json
@@ -27,6 +26,7 @@ from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
 from . import pages
+from .render import render
 
 FEED_SIZE = 50
 SEARCH_ENGINES = ("scan", "pagefind", "lunr")
@@ -99,25 +99,20 @@ def schema_fields() -> tuple[list[tuple[str, str, str, bool]], list[tuple[str, s
 
 
 def atom_feed(records: list[Record], site_url: str) -> str:
-    """Atom feed of the newest additions (by `added`, then date)."""
+    """Atom feed of the newest additions (by `added`, then date), from templates/feed.xml."""
     base = site_url.rstrip("/") + "/"
     newest = sorted(records, key=lambda r: (r.added, r.date, r.id), reverse=True)[:FEED_SIZE]
+    entries = [
+        {
+            "url": base + "papers/" + r.id + ".html",
+            "title": r.title,
+            "added": r.added,
+            "summary": r.summary or r.abstract or "",
+        }
+        for r in newest
+    ]
     updated = (newest[0].added if newest else "1970-01-01") + "T00:00:00Z"
-    entries = []
-    for r in newest:
-        url = base + f"papers/{r.id}.html"
-        summary = r.summary or r.abstract or ""
-        entries.append(
-            f"<entry><id>{xml_escape(url)}</id><title>{xml_escape(r.title)}</title>"
-            f'<link href="{xml_escape(url)}"/><updated>{r.added}T00:00:00Z</updated>'
-            f"<summary>{xml_escape(summary)}</summary></entry>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{xml_escape(base)}</id><title>rl4lrm: new additions</title>"
-        f'<link href="{xml_escape(base)}"/><link rel="self" href="{xml_escape(base)}feed.xml"/>'
-        f"<updated>{updated}</updated><author><name>rl4lrm</name></author>{''.join(entries)}</feed>\n"
-    )
+    return render("feed.xml", base=base, updated=updated, entries=entries)
 
 
 def _js_data(name: str, value: Any) -> str:
@@ -197,7 +192,7 @@ def generate(
         if path.suffix == ".md":
             text = path.read_text(encoding="utf-8", errors="replace")
             title = text.partition("\n")[0].lstrip("# ").strip() or path.stem
-            page(f"baselines/results/{path.name}", pages.front_matter(title, html=False) + text)
+            page(f"baselines/results/{path.name}", pages.markdown_page(title, text))
         elif path.is_file():
             (docs / "baselines/results").mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, docs / "baselines/results" / path.name)
