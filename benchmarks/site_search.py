@@ -1,11 +1,11 @@
-"""Search and explorer speed in Debian chromium: the site's scan search vs Pagefind vs mkdocs-material's lunr.
+"""Search and explorer speed in Debian chromium: the site's own index vs Pagefind vs mkdocs-material's lunr.
 
 For each size, synthetic records are written once and the site is built with each engine; then, for a set of
 queries, the query minus its last character is typed, the results are let to settle, and the time from the last
 keydown to the results being rendered is measured (MutationObserver on the results). The explorer is timed from
 a filter change to the next frame after the table is redrawn.
 
-Usage: python benchmarks/site_search.py [--sizes 556,5000,20000] [--engines scan,pagefind] [--site BUILT_SITE]
+Usage: python benchmarks/site_search.py [--sizes 556,5000,20000] [--engines index,pagefind] [--site BUILT_SITE]
        python benchmarks/site_search.py --sizes 556,5000,20000 --engines lunr   (mkdocs-material's search)
 Targets: keystroke -> results <= 150 ms at 20,000 records; explorer filter change <= 50 ms.
 """
@@ -112,7 +112,7 @@ def measure_cold(browser, url: str, word: str) -> float:
     """A fresh page: from focusing the box (nothing loaded yet) to the results of a query typed straight away."""
     page = browser.new_page()
     page.goto(url + "index.html")
-    page.evaluate(OBSERVE, ["#rl4lrm-search-results", "scan"])
+    page.evaluate(OBSERVE, ["#rl4lrm-search-results", "index"])
     start = page.evaluate("performance.now()")
     box = page.locator("#rl4lrm-search-input")
     box.focus()
@@ -155,7 +155,7 @@ def summary(times: list[float]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="556,5000,20000")
-    parser.add_argument("--engines", default="scan,pagefind", help="also: lunr (slow: minutes per query set at 20k)")
+    parser.add_argument("--engines", default="index,pagefind", help="also: lunr (slow: minutes per query set at 20k)")
     parser.add_argument(
         "--site", type=Path, help="measure this already built site (its own search box) instead, then stop"
     )
@@ -168,7 +168,7 @@ def main() -> int:
             count = len(list((args.site / "papers").glob("*.html")))
             server, url = serve_in_thread(args.site)
             words = queries(args.site.parents[1], count)
-            times = measure_search(browser, url, "scan", words)
+            times = measure_search(browser, url, "index", words)
             print(f"{args.site}: keystroke -> results {summary(times)}")
             print("  per query: " + ", ".join(f"{w} {t:.0f}" for w, t in zip(words, times, strict=True)))
             print(f"  cold (focus, type '{words[4]}', results): {measure_cold(browser, url, words[4]):.0f} ms")
@@ -196,7 +196,7 @@ def main() -> int:
                         print(
                             f"  cold (focus, type '{words[4]}', results): {measure_cold(browser, url, words[4]):.0f} ms"
                         )
-                    if engine == "scan":
+                    if engine == "index":
                         print(
                             f"{size} records, explorer filter change: {summary(measure_explorer(browser, url))}",
                             flush=True,

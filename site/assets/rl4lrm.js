@@ -1,5 +1,5 @@
-/* rl4lrm site: copy buttons, the search box (a substring scan over data/search.js) and the explorer. No external
-   requests, no libraries. */
+/* rl4lrm site: copy buttons, the search box (the sharded index data/search/, see tools/rl4lrm/site/search.py) and
+   the explorer. No external requests, no libraries. */
 (function () {
   "use strict";
 
@@ -53,57 +53,154 @@
   }
 
   /* Search box. The engine comes from the box's data-engine attribute (config.extra.search, set by
-     `rl4lrm site build --search`). "scan", the default: substring match over data/search.js (names, titles,
-     authors, summaries, taxonomy nodes), so "GRPO" finds "DanceGRPO"; it works from disk too. "pagefind":
+     `rl4lrm site build --search`). "index", the default: the sharded index of tools/rl4lrm/site/search.py (see its
+     docstring for the files), fetched shard by shard as the query needs them; it works from disk too. "pagefind":
      Pagefind's chunked index, built only for comparison (benchmarks/site_search.py). With "lunr" the theme's own
      search box replaces this one. */
   var HITS = 8;
+  var ARXIV = /(?:arxiv[:\s]*|arxiv\.org\/(?:abs|pdf)\/)?(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])/i;
 
-  function scanEngine(root) {
-    var ready = null;
-    function load() {
-      if (!ready) {
-        ready = loadScript(new URL("data/search.js", root).href).then(function () {
-          var data = window.RL4LRM_SEARCH;
-          var items = data.works.map(function (w) {
-            return { url: "papers/" + w[0] + ".html", title: w[1] && w[2].indexOf(w[1]) !== 0 ? w[1] + " — " + w[2] : w[2],
-                     info: [w[5], w[3]].filter(Boolean).join(" · "), name: w[1].toLowerCase(),
-                     title_lc: w[2].toLowerCase(), text: (w[1] + " " + w[2] + " " + w[3] + " " + w[4]).toLowerCase(),
-                     year: +w[5] };
-          });
-          data.nodes.forEach(function (n) {
-            items.push({ url: "taxonomy/" + n[0] + ".html", title: n[1] + " (§" + n[2] + ")", info: "taxonomy · " + n[3],
-                         name: n[1].toLowerCase(), title_lc: n[1].toLowerCase(),
-                         text: (n[0] + " " + n[1] + " " + n[3]).toLowerCase(), year: 9999 });
-          });
-          return items;
+  /* Normalisation: the same as search.py's normalise, words and compact (a browser test compares them). */
+  function normalise(text) { return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+  function words(text, stop) {
+    return (normalise(text).match(/[a-z0-9]+/g) || []).filter(function (w) { return w.length > 1 && !stop[w]; });
+  }
+  function compact(text) { return (normalise(text).match(/[a-z0-9]+/g) || []).join(""); }
+
+  function lowerBound(sorted, key, get) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (get(sorted[mid]) < key) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function shardOf(bounds, key) {
+    var prefix = key.slice(0, 2), lo = 0, hi = bounds.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (bounds[mid] <= prefix) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
+
+  function indexEngine(root) {
+    var parts = {};
+    var shards = {};
+    function part(name) {
+      if (!parts[name]) {
+        parts[name] = loadScript(new URL("data/search/" + name + ".js", root).href).then(function () {
+          return window.RL4LRM_PARTS[name];
+        }, function (error) { delete parts[name]; throw error; });
+      }
+      return parts[name];
+    }
+    function terms(name) {
+      /* A term shard with its terms sorted (numbers first in an object's own order) and postings decoded once. */
+      if (!shards[name]) {
+        shards[name] = part(name).then(function (raw) {
+          return { raw: raw, sorted: Object.keys(raw).sort(), decoded: {} };
         });
       }
-      return ready;
+      return shards[name];
     }
-    function score(item, query, words) {
-      for (var i = 0; i < words.length; i++) if (item.text.indexOf(words[i]) < 0) return 0;
-      if (item.name === query) return 4;
-      if (item.name && item.name.indexOf(query) >= 0) return 3;
-      if (item.title_lc.indexOf(query) >= 0) return 2;
-      return 1;
+    function postings(shard, term) {
+      var done = shard.decoded[term];
+      if (done) return done;
+      var flat = shard.raw[term];
+      if (!flat) return null;
+      var docs = new Int32Array(flat.length / 2), impact = new Uint16Array(flat.length / 2), doc = 0;
+      for (var i = 0, j = 0; i < flat.length; i += 2, j++) { doc += flat[i]; docs[j] = doc; impact[j] = flat[i + 1]; }
+      done = shard.decoded[term] = { docs: docs, impact: impact };
+      return done;
+    }
+    function parse(meta, query) {
+      var stop = {};
+      meta.stop.forEach(function (w) { stop[w] = 1; });
+      var arxiv = ARXIV.exec(query);
+      var rest = arxiv ? query.replace(arxiv[0], " ") : query;
+      var seen = {}, tokens = words(rest, stop).filter(function (w) { return seen[w] ? false : (seen[w] = 1); });
+      var key = arxiv ? compact(arxiv[1]) : compact(query);
+      return { tokens: tokens, key: key, typing: !/\s$/.test(query) && !arxiv };
+    }
+    function scoreToken(meta, shard, token, prefix, best, touched) {
+      /* best[doc]: the token's impact in doc (x10 exact, x8 for a longer word it starts, while typing). */
+      var lists = [];
+      var exact = postings(shard, token);
+      if (exact) lists.push([exact, 10]);
+      if (prefix) {
+        var budget = 400000, i = lowerBound(shard.sorted, token, function (t) { return t; });
+        for (var n = 0; i < shard.sorted.length && n < 200 && budget > 0; i++, n++) {
+          var term = shard.sorted[i];
+          if (term.lastIndexOf(token, 0) !== 0) break;
+          if (term === token) continue;
+          var p = postings(shard, term);
+          budget -= p.docs.length;
+          lists.push([p, 8]);
+        }
+      }
+      for (var l = 0; l < lists.length; l++) {
+        var docs = lists[l][0].docs, impact = lists[l][0].impact, weight = lists[l][1];
+        for (var k = 0; k < docs.length; k++) {
+          var d = docs[k], s = impact[k] * weight;
+          if (!best[d]) touched.push(d);
+          if (s > best[d]) best[d] = s;
+        }
+      }
+    }
+    function scoreKeys(meta, keys, key, tier) {
+      /* tier 4: the query is an id, arXiv id, BibTeX key or name; 3: a title (8+ characters) or a name starts
+         with it; 2: a name ends with it (from a word boundary); 1: such a name tail starts with it. */
+      var q = key.slice(0, meta.titleKey);
+      for (var i = lowerBound(keys, q, function (e) { return e[0]; }), n = 0; i < keys.length && n < 500; i++, n++) {
+        var entry = keys[i], k = entry[0];
+        if (k.lastIndexOf(q, 0) !== 0) break;
+        var equal = k === key, starts = k.lastIndexOf(key, 0) === 0 || (key.length > meta.titleKey && k === q);
+        for (var j = 1; j < entry.length; j += 2) {
+          var doc = entry[j], type = entry[j + 1], t = 0;
+          if (type === "t") t = (equal || starts) && key.length >= 8 ? 3 : equal ? 3 : 0;
+          else if (type === "s") t = equal ? 2 : starts && key.length >= 3 ? 1 : 0;
+          else if (equal) t = 4;
+          else if (type === "n" && starts) t = 3;
+          if (t > tier[doc]) tier[doc] = t;
+        }
+      }
+    }
+    function rank(meta, parsed, termShards, keys) {
+      var n = meta.docs, tokens = parsed.tokens;
+      var score = new Float64Array(n), matched = new Uint8Array(n), tier = new Uint8Array(n);
+      tokens.forEach(function (token, i) {
+        var best = new Uint16Array(n), touched = [];
+        scoreToken(meta, termShards[i], token, parsed.typing && i === tokens.length - 1, best, touched);
+        for (var k = 0; k < touched.length; k++) { var d = touched[k]; score[d] += best[d]; matched[d]++; }
+      });
+      if (keys && parsed.key.length > 1) scoreKeys(meta, keys, parsed.key, tier);
+      var most = 0;
+      for (var d = 0; d < n; d++) if (matched[d] > most) most = matched[d];
+      var top = [], total = 0;
+      for (d = 0; d < n; d++) {
+        if (!tier[d] && (!matched[d] || matched[d] < most)) continue;
+        total++;
+        var s = tier[d] * 1e9 + matched[d] * 1e7 + score[d];
+        if (top.length === HITS && s <= top[HITS - 1][0]) continue;
+        var at = top.length;
+        while (at > 0 && top[at - 1][0] < s) at--;
+        top.splice(at, 0, [s, d]);
+        if (top.length > HITS) top.pop();
+      }
+      return { total: total, docs: top.map(function (t) { return t[1]; }) };
     }
     return {
-      load: load,
+      load: function () { return part("meta"); },
       search: function (query) {
-        return load().then(function (items) {
-          var q = query.toLowerCase();
-          var words = q.split(/\s+/).filter(Boolean);
-          var hits = [];
-          for (var i = 0; i < items.length; i++) {
-            var s = score(items[i], q, words);
-            if (s) hits.push([s, items[i]]);
-          }
-          hits.sort(function (a, b) { return b[0] - a[0] || b[1].year - a[1].year; });
-          return { total: hits.length, items: hits.slice(0, HITS).map(function (h) {
-            var item = h[1];
-            return { url: new URL(item.url, root).href, title: item.title, info: item.info };
-          }) };
+        return part("meta").then(function (meta) {
+          var parsed = parse(meta, query);
+          var wanted = parsed.tokens.map(function (t) { return terms("t" + shardOf(meta.terms, t)); });
+          var keys = parsed.key.length > 1 ? part("k" + shardOf(meta.keys, parsed.key)) : Promise.resolve(null);
+          return Promise.all([Promise.all(wanted), keys]).then(function (loaded) {
+            var found = rank(meta, parsed, loaded[0], loaded[1]);
+            var chunks = found.docs.map(function (d) { return part("d" + Math.floor(d / meta.chunk)); });
+            return Promise.all(chunks).then(function (docs) {
+              return { total: found.total, items: found.docs.map(function (d, i) {
+                var doc = docs[i][d % meta.chunk];
+                return { url: new URL(doc[0], root).href, title: doc[1], info: doc[2] };
+              }) };
+            });
+          });
         });
       }
     };
@@ -137,28 +234,48 @@
     var input = document.getElementById("rl4lrm-search-input");
     var box = document.getElementById("rl4lrm-search-results");
     if (!input || !box) return;
-    var engine = input.getAttribute("data-engine") === "pagefind" ? pagefindEngine(root) : scanEngine(root);
-    var latest = 0;
-    function render(query, found) {
+    var engine = input.getAttribute("data-engine") === "pagefind" ? pagefindEngine(root) : indexEngine(root);
+    var latest = 0, active = -1;
+    function hits() { return box.querySelectorAll(".rl4lrm-search__hit"); }
+    function setActive(index) {
+      var all = hits();
+      if (!all.length) return;
+      active = (index + all.length) % all.length;
+      all.forEach(function (hit, i) { hit.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function render(query, found, ms) {
       box.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       var total = found.total;
-      box.appendChild(el("div", { class: "rl4lrm-search__meta" }, total ? total + " result" + (total === 1 ? "" : "s") : "No results"));
-      found.items.forEach(function (item) {
-        var hit = el("a", { class: "rl4lrm-search__hit", href: item.url });
+      box.appendChild(el("div", { class: "rl4lrm-search__meta", role: "presentation" },
+        total ? total + " result" + (total === 1 ? "" : "s") : "No results"));
+      found.items.forEach(function (item, i) {
+        var hit = el("a", { class: "rl4lrm-search__hit", href: item.url, role: "option", id: "rl4lrm-hit-" + i,
+                            "aria-selected": "false", tabindex: "-1" });
         hit.appendChild(el("strong", {}, item.title));
         hit.appendChild(el("span", {}, item.info));
         box.appendChild(hit);
       });
       box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      box.setAttribute("data-ms", ms.toFixed(1));
       box.setAttribute("data-query", query);
     }
     input.addEventListener("focus", function () { engine.load().catch(function () {}); });
     input.addEventListener("input", function () {
-      var query = input.value.trim();
-      var ticket = ++latest;
-      if (!query) { box.hidden = true; box.textContent = ""; box.removeAttribute("data-query"); return; }
-      engine.search(query).then(function (found) {
-        if (ticket === latest) render(query, found);
+      var query = input.value.trim(), raw = input.value;
+      var ticket = ++latest, t0 = performance.now();
+      if (!query) { close(); box.textContent = ""; box.removeAttribute("data-query"); return; }
+      engine.search(raw).then(function (found) {
+        if (ticket === latest) render(query, found, performance.now() - t0);
       }).catch(function () {
         box.textContent = location.protocol === "file:" ? "This search needs the site served over HTTP (make serve)."
           : "Search index not available.";
@@ -166,10 +283,18 @@
       });
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { box.hidden = true; input.blur(); }
-      if (event.key === "Enter") { var first = box.querySelector("a"); if (first) location.href = first.href; }
+      if (event.key === "Escape") { close(); input.blur(); }
+      else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (box.hidden) return;
+        event.preventDefault();
+        setActive(active < 0 && event.key === "ArrowUp" ? -1 : active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter") {
+        var all = hits(), pick = all[active >= 0 ? active : 0];
+        if (pick) { event.preventDefault(); location.href = pick.href; }
+      }
     });
-    document.addEventListener("click", function (event) { if (!box.contains(event.target) && event.target !== input) box.hidden = true; });
+    document.addEventListener("click", function (event) { if (!box.contains(event.target) && event.target !== input) close(); });
+    window.RL4LRM = { normalise: normalise, compact: compact, words: words };
   }
 
   /* Explorer: AND over facets; state in the query string; selection as BibTeX or JSON. */

@@ -1,8 +1,8 @@
 """Build the site: records and taxonomy -> markdown and data files in <out>/docs -> mkdocs -> <out>/site.
 
-The generated pages are a plain function of the records (see pages.py); mkdocs-material renders them. Search runs
-in the browser over data/search.js (names, titles, authors, summaries and taxonomy nodes; substring matching).
-Pagefind and mkdocs-material's lunr can be built instead, for comparison (benchmarks/site_search.py). Both folders
+The generated pages are a plain function of the records (see pages.py, rendered from templates/); mkdocs-material
+renders them. Search runs in the browser over the sharded index data/search/ (search.py). Pagefind and
+mkdocs-material's lunr can be built instead, for comparison (benchmarks/site_search.py). Both folders
 are built next to the old ones and swapped in at the end, so a served site is never half-written.
 """
 
@@ -25,11 +25,11 @@ from ..kb.formatting import authors_line
 from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
-from . import pages
+from . import pages, search
 from .render import render
 
 FEED_SIZE = 50
-SEARCH_ENGINES = ("scan", "pagefind", "lunr")
+SEARCH_ENGINES = ("index", "pagefind", "lunr")
 # Material for MkDocs prints a notice about MkDocs 2 / its end of life unless these are set
 # (material/templates/__init__.py reads both).
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -150,14 +150,6 @@ def explorer_data(data: pages.SiteData) -> dict[str, Any]:
     return {"rows": rows, "nodes": nodes, "kinds": kinds}
 
 
-def search_data(data: pages.SiteData) -> dict[str, Any]:
-    """What the search box scans: per work its page, name, title, authors, summary and year; per taxonomy node its
-    page, title, section and description."""
-    works = [[r.id, r.name or "", r.title, ", ".join(r.authors), r.summary or "", r.date[:4]] for r in data.records]
-    nodes = [[n.id, n.title, n.section, n.description] for n in data.taxonomy.nodes.values()]
-    return {"works": works, "nodes": nodes}
-
-
 def _write(docs: Path, relpath: str, text: str) -> None:
     path = docs / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +207,7 @@ def generate(
     _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
-    _write(docs, "data/search.js", _js_data("RL4LRM_SEARCH", search_data(data)))
+    search.write_index(search.documents(data.records, data.taxonomy), docs / "data" / "search")
     return count
 
 
@@ -267,7 +259,7 @@ def pagefind_index(site: Path) -> None:
         raise BuildError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}")
 
 
-def build_site(project: Project, out: Path, strict: bool = False, search: str = "scan") -> BuildResult:
+def build_site(project: Project, out: Path, strict: bool = False, search: str = "index") -> BuildResult:
     """Generate, render and index the site into out/site; returns what was built and how long each step took."""
     if search not in SEARCH_ENGINES:
         raise BuildError(f"unknown search engine '{search}' (choose from {', '.join(SEARCH_ENGINES)})")
