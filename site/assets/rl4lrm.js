@@ -297,8 +297,12 @@
     window.RL4LRM = { normalise: normalise, compact: compact, words: words };
   }
 
-  /* Explorer: AND over facets; state in the query string; selection as BibTeX or JSON. */
+  /* Explorer. Rows and nodes come from data/explorer.js (keys: tools/rl4lrm/site/datafiles.py). Within a facet
+     the ticked nodes are ORed, facets and the other filters are ANDed. The count beside each box is how many works
+     ticking it would give: the rows that pass every other filter (the usual faceted count). The whole state (text,
+     boxes, years, sort, page) is in the query string. */
   var PAGE = 50;
+  var COLUMNS = [["date", "Date"], ["name", "Name"], ["title", "Title"], ["authors", "Authors"], ["kind", "Kind"]];
 
   function setupExplorer(root) {
     var host = document.getElementById("rl4lrm-explorer");
@@ -307,126 +311,212 @@
   }
 
   function explorer(host, root, data) {
-    var nodeIndex = {};
-    data.nodes.forEach(function (n, i) { nodeIndex[n.id] = i; });
-    data.rows.forEach(function (r) { r.h = (r.n + " " + r.t + " " + r.a + " " + r.i).toLowerCase(); r.y = +r.d.slice(0, 4); });
-    var years = data.rows.map(function (r) { return r.y; });
+    var rows = data.rows, nodes = data.nodes, count = rows.length;
+    var nodeIndex = {}, facetOf = [], facets = [], facetIndex = {};
+    nodes.forEach(function (node, i) {
+      nodeIndex[node.id] = i;
+      if (!node.p) { facetIndex[node.id] = facets.length; facets.push({ node: node, boxes: [] }); }
+    });
+    nodes.forEach(function (node, i) { facetOf[i] = facetIndex[node.f]; });
+    rows.forEach(function (r) { r.h = (r.n + " " + r.t + " " + r.a + " " + r.i).toLowerCase(); r.y = +r.d.slice(0, 4); });
+    var years = rows.map(function (r) { return r.y; });
     var minYear = Math.min.apply(null, years.length ? years : [2020]);
     var maxYear = Math.max.apply(null, years.length ? years : [2020]);
-    var form = el("form", { class: "rl4lrm-explorer__form", onsubmit: "return false" });
-    var controls = {};
-    function labelled(text, control) {
+
+    var form = el("form", { class: "rl4lrm-explorer__form", role: "search", "aria-label": "Filter the works" });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var top = el("div", { class: "rl4lrm-explorer__top" });
+    function labelled(parent, text, control) {
       var label = el("label", {}, text + " ");
       label.appendChild(control);
-      form.appendChild(label);
+      parent.appendChild(label);
       return control;
     }
-    controls.q = labelled("Text", el("input", { type: "search", name: "q", placeholder: "name, title, author" }));
-    var facetSelects = data.nodes.filter(function (n) { return !n.p; }).map(function (facet) {
-      var select = el("select", { name: "node", "data-facet": facet.id });
-      select.appendChild(el("option", { value: "" }, "any"));
-      data.nodes.forEach(function (n) {
-        if (n.f !== facet.id) return;
-        var depth = n.id.split("/").length - 1;
-        select.appendChild(el("option", { value: n.id }, "\u00a0\u00a0".repeat(depth) + "§" + n.s + " " + n.t));
-      });
-      return labelled(facet.t, select);
-    });
-    controls.kind = labelled("Kind", el("select", { name: "kind" }));
-    controls.kind.appendChild(el("option", { value: "" }, "any"));
-    data.kinds.forEach(function (k) { controls.kind.appendChild(el("option", { value: k }, k)); });
-    controls.from = labelled("From", el("select", { name: "from" }));
-    controls.to = labelled("To", el("select", { name: "to" }));
+    var text = labelled(top, "Text", el("input", { type: "search", name: "q", placeholder: "name, title, author" }));
+    var from = labelled(top, "From", el("select", { name: "from" }));
+    var to = labelled(top, "To", el("select", { name: "to" }));
     for (var y = minYear; y <= maxYear; y++) {
-      controls.from.appendChild(el("option", { value: String(y) }, String(y)));
-      controls.to.appendChild(el("option", { value: String(y) }, String(y)));
+      from.appendChild(el("option", { value: String(y) }, String(y)));
+      to.appendChild(el("option", { value: String(y) }, String(y)));
     }
-    controls.code = labelled("Has code", el("input", { type: "checkbox", name: "code" }));
-    controls.baseline = labelled("Has baseline", el("input", { type: "checkbox", name: "baseline" }));
+    function box(parent, name, value, title, depth) {
+      var label = el("label", { class: "rl4lrm-facet__option", style: depth ? "padding-left:" + depth + "em" : "" });
+      var input = el("input", { type: "checkbox", name: name, value: value });
+      var tally = el("span", { class: "rl4lrm-facet__count" }, "");
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + title + " "));
+      label.appendChild(tally);
+      parent.appendChild(label);
+      return { input: input, tally: tally, shown: -1, label: label };
+    }
+    var flags = el("div", { class: "rl4lrm-explorer__flags" });
+    var code = box(flags, "code", "1", "Has code", 0);
+    var baseline = box(flags, "baseline", "1", "Has baseline", 0);
+    top.appendChild(flags);
+    form.appendChild(top);
+    var groups = el("div", { class: "rl4lrm-explorer__facets" });
+    function fieldset(title, facet) {
+      var set = el("details", { class: "rl4lrm-facet", "data-facet": facet });
+      set.appendChild(el("summary", {}, title));
+      var list = el("div", { class: "rl4lrm-facet__list", role: "group", "aria-label": title });
+      set.appendChild(list);
+      groups.appendChild(set);
+      return list;
+    }
+    var kindList = fieldset("Kind", "kind");
+    var kindBoxes = data.kinds.map(function (k) { return box(kindList, "kind", k, k, 0); });
+    var nodeBoxes = [];
+    facets.forEach(function (facet) {
+      var list = fieldset(facet.node.t, facet.node.id);
+      var members = nodes.filter(function (n) { return n.f === facet.node.id && n.p; });
+      if (!members.length) members = [facet.node];
+      members.forEach(function (n) {
+        var depth = n.id.split("/").length - 2;
+        var b = box(list, "node", n.id, "§" + n.s + " " + n.t, Math.max(0, depth) * 1.2);
+        b.node = nodeIndex[n.id];
+        b.facet = facetIndex[n.f];
+        nodeBoxes[b.node] = b;
+        facet.boxes.push(b);
+      });
+    });
+    form.appendChild(groups);
+
     var actions = el("div", { class: "rl4lrm-explorer__actions" });
-    var count = el("span", { class: "rl4lrm-explorer__count", "aria-live": "polite" });
+    var status = el("span", { class: "rl4lrm-explorer__count", role: "status" });
     var buttons = {};
     [["copy", "Copy BibTeX"], ["bib", "Download BibTeX"], ["json", "Download JSON"], ["reset", "Reset"]].forEach(function (b) {
       buttons[b[0]] = el("button", { type: "button", class: "md-button", "data-action": b[0] }, b[1]);
       actions.appendChild(buttons[b[0]]);
     });
-    actions.appendChild(count);
+    actions.appendChild(status);
     var table = el("table", { class: "rl4lrm-works rl4lrm-explorer__table" });
-    table.innerHTML = "<thead><tr><th>Date</th><th>Name</th><th>Title</th><th>Authors</th><th>Kind</th><th>Code</th></tr></thead>";
+    var head = el("tr");
+    var sorters = {};
+    COLUMNS.forEach(function (c) {
+      var th = el("th", { scope: "col", "data-sort": c[0], "aria-sort": "none" });
+      var button = el("button", { type: "button", class: "rl4lrm-sort", "data-sort": c[0] }, c[1]);
+      th.appendChild(button);
+      head.appendChild(th);
+      sorters[c[0]] = th;
+    });
+    head.appendChild(el("th", { scope: "col" }, "Code"));
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
     var body = el("tbody");
     table.appendChild(body);
-    var more = el("button", { type: "button", class: "md-button", hidden: "" }, "Show more");
+    var pager = el("nav", { class: "rl4lrm-explorer__pager", "aria-label": "Pages" });
+    var prev = el("button", { type: "button", class: "md-button", "data-page": "prev" }, "Previous");
+    var where = el("span", { class: "rl4lrm-explorer__where" });
+    var next = el("button", { type: "button", class: "md-button", "data-page": "next" }, "Next");
+    [prev, where, next].forEach(function (n) { pager.appendChild(n); });
     host.textContent = "";
-    [form, actions, table, more].forEach(function (n) { host.appendChild(n); });
+    [form, actions, table, pager].forEach(function (n) { host.appendChild(n); });
 
-    var selected = [];
-    var shown = PAGE;
     var papers = new URL("papers/", root).href;
-
-    function state() {
-      return {
-        q: controls.q.value.trim(),
-        nodes: facetSelects.map(function (s) { return s.value; }).filter(Boolean),
-        kind: controls.kind.value,
-        from: +controls.from.value, to: +controls.to.value,
-        code: controls.code.checked, baseline: controls.baseline.checked
-      };
-    }
-    function readUrl() {
-      var p = new URLSearchParams(location.search);
-      controls.q.value = p.get("q") || "";
-      var nodes = (p.get("node") || "").split(",").filter(Boolean);
-      facetSelects.forEach(function (s) {
-        var mine = nodes.filter(function (n) { return n.split("/")[0] === s.getAttribute("data-facet"); });
-        s.value = mine.length && nodeIndex[mine[0]] !== undefined ? mine[0] : "";
-      });
-      controls.kind.value = data.kinds.indexOf(p.get("kind")) >= 0 ? p.get("kind") : "";
-      controls.from.value = String(Math.max(minYear, Math.min(maxYear, +p.get("from") || minYear)));
-      controls.to.value = String(Math.max(minYear, Math.min(maxYear, +p.get("to") || maxYear)));
-      controls.code.checked = p.get("code") === "1";
-      controls.baseline.checked = p.get("baseline") === "1";
-    }
-    function writeUrl(s) {
-      var p = new URLSearchParams();
-      if (s.q) p.set("q", s.q);
-      if (s.nodes.length) p.set("node", s.nodes.join(","));
-      if (s.kind) p.set("kind", s.kind);
-      if (s.from > minYear) p.set("from", String(s.from));
-      if (s.to < maxYear) p.set("to", String(s.to));
-      if (s.code) p.set("code", "1");
-      if (s.baseline) p.set("baseline", "1");
-      var query = p.toString();
-      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
-    }
+    var state = { sort: "-date", page: 1 };
+    var selected = [];
     var members = {};
     function memberOf(node) {
-      /* One byte per row: is the row under this taxonomy node? Built the first time the node is chosen. */
+      /* One byte per row: is the row under this taxonomy node? Built the first time the node is ticked. */
       if (!members[node]) {
-        var flags = new Uint8Array(data.rows.length);
-        data.rows.forEach(function (r, i) { if (r.x.indexOf(node) >= 0) flags[i] = 1; });
-        members[node] = flags;
+        var f = new Uint8Array(count);
+        for (var i = 0; i < count; i++) if (rows[i].x.indexOf(node) >= 0) f[i] = 1;
+        members[node] = f;
       }
       return members[node];
     }
-    function filter(s) {
-      var nodes = s.nodes.map(function (n) { return memberOf(nodeIndex[n]); });
-      var words = s.q.toLowerCase().split(/\s+/).filter(Boolean);
-      var out = [];
-      var rows = data.rows;
-      outer: for (var i = 0; i < rows.length; i++) {
+    var orders = {};
+    function order(sort) {
+      /* Row numbers sorted by a column ("-" first: descending), ties in the rows' own order (newest first);
+         computed once per sort. */
+      if (!orders[sort]) {
+        var key = sort.replace(/^-/, ""), down = sort.charAt(0) === "-" ? -1 : 1;
+        var idx = new Array(count);
+        for (var i = 0; i < count; i++) idx[i] = i;
+        var value = { date: function (r) { return r.d; }, name: function (r) { return (r.n || r.i).toLowerCase(); },
+                      title: function (r) { return r.t.toLowerCase(); }, authors: function (r) { return r.a.toLowerCase(); },
+                      kind: function (r) { return r.k; } }[key];
+        var keys = rows.map(value);
+        if (sort !== "-date") idx.sort(function (a, b) { return keys[a] < keys[b] ? -down : keys[a] > keys[b] ? down : a - b; });
+        orders[sort] = idx;
+      }
+      return orders[sort];
+    }
+    function ticked(list) { return list.filter(function (b) { return b && b.input.checked; }); }
+    function read() {
+      return {
+        q: text.value.trim().toLowerCase(),
+        from: +from.value, to: +to.value,
+        kinds: ticked(kindBoxes).map(function (b) { return b.input.value; }),
+        facets: facets.map(function (f) { return ticked(f.boxes).map(function (b) { return b.node; }); }),
+        code: code.input.checked, baseline: baseline.input.checked
+      };
+    }
+    function compute(s) {
+      /* One pass over the rows: which pass every filter (selected), and the faceted counts. */
+      var active = [];
+      s.facets.forEach(function (list, f) {
+        if (!list.length) return;
+        var mask = new Uint8Array(count);
+        list.forEach(function (node) { var m = memberOf(node); for (var i = 0; i < count; i++) mask[i] |= m[i]; });
+        active.push({ facet: f, mask: mask });
+      });
+      var kinds = {};
+      s.kinds.forEach(function (k) { kinds[k] = 1; });
+      var useKinds = s.kinds.length > 0;
+      var words = s.q.split(/\s+/).filter(Boolean);
+      var nodeCounts = new Int32Array(nodes.length), kindCounts = {}, codeCount = 0, baselineCount = 0;
+      var sel = new Uint8Array(count), total = 0;
+      for (var i = 0; i < count; i++) {
         var r = rows[i];
         if (r.y < s.from || r.y > s.to) continue;
-        if (s.kind && r.k !== s.kind) continue;
-        if ((s.code && !r.c) || (s.baseline && !r.b)) continue;
-        for (var n = 0; n < nodes.length; n++) if (!nodes[n][i]) continue outer;
-        for (var w = 0; w < words.length; w++) if (r.h.indexOf(words[w]) < 0) continue outer;
-        out.push(r);
+        var miss = false;
+        for (var w = 0; w < words.length; w++) if (r.h.indexOf(words[w]) < 0) { miss = true; break; }
+        if (miss) continue;
+        var fails = 0, failed = null;
+        if (s.code && !r.c) { fails++; failed = "code"; }
+        if (s.baseline && !r.b) { fails++; failed = "baseline"; }
+        if (useKinds && !kinds[r.k]) { fails++; failed = "kind"; }
+        for (var a = 0; a < active.length && fails < 2; a++) if (!active[a].mask[i]) { fails++; failed = active[a].facet; }
+        if (fails > 1) continue;
+        var x = r.x;
+        if (fails === 0) {
+          sel[i] = 1;
+          total++;
+          for (var n = 0; n < x.length; n++) nodeCounts[x[n]]++;
+          kindCounts[r.k] = (kindCounts[r.k] || 0) + 1;
+          if (r.c) codeCount++;
+          if (r.b) baselineCount++;
+        } else if (failed === "kind") {
+          kindCounts[r.k] = (kindCounts[r.k] || 0) + 1;
+        } else if (failed === "code") {
+          codeCount++;
+        } else if (failed === "baseline") {
+          baselineCount++;
+        } else {
+          for (n = 0; n < x.length; n++) if (facetOf[x[n]] === failed) nodeCounts[x[n]]++;
+        }
       }
-      return out;
+      return { sel: sel, total: total, nodeCounts: nodeCounts, kindCounts: kindCounts, code: codeCount, baseline: baselineCount };
     }
+    function tally(b, n) {
+      if (b.shown === n) return;
+      b.shown = n;
+      b.tally.textContent = "(" + n + ")";
+      b.label.classList.toggle("rl4lrm-facet__option--empty", n === 0 && !b.input.checked);
+    }
+    function showCounts(c) {
+      nodeBoxes.forEach(function (b) { if (b) tally(b, c.nodeCounts[b.node]); });
+      kindBoxes.forEach(function (b) { tally(b, c.kindCounts[b.input.value] || 0); });
+      tally(code, c.code);
+      tally(baseline, c.baseline);
+    }
+    function pages() { return Math.max(1, Math.ceil(selected.length / PAGE)); }
     function renderRows() {
+      state.page = Math.max(1, Math.min(state.page, pages()));
       var frag = document.createDocumentFragment();
-      selected.slice(0, shown).forEach(function (r) {
+      selected.slice((state.page - 1) * PAGE, state.page * PAGE).forEach(function (r) {
         var tr = el("tr");
         tr.appendChild(el("td", {}, r.d));
         var name = el("td");
@@ -435,21 +525,69 @@
         tr.appendChild(el("td", {}, r.t));
         tr.appendChild(el("td", {}, r.a));
         tr.appendChild(el("td", {}, r.k));
-        var code = el("td");
-        if (r.u) code.appendChild(el("a", { href: r.u, rel: "noopener" }, "code"));
-        tr.appendChild(code);
+        var cell = el("td");
+        if (r.u) cell.appendChild(el("a", { href: r.u, rel: "noopener" }, "code"));
+        tr.appendChild(cell);
         frag.appendChild(tr);
       });
       body.textContent = "";
       body.appendChild(frag);
-      more.hidden = selected.length <= shown;
-      count.textContent = selected.length + " of " + data.rows.length + " works";
+      where.textContent = "Page " + state.page + " of " + pages();
+      prev.disabled = state.page <= 1;
+      next.disabled = state.page >= pages();
+      status.textContent = selected.length + " of " + count + " works";
+      var key = state.sort.replace(/^-/, ""), down = state.sort.charAt(0) === "-";
+      Object.keys(sorters).forEach(function (k) {
+        sorters[k].setAttribute("aria-sort", k === key ? (down ? "descending" : "ascending") : "none");
+      });
     }
-    function apply() {
+    function writeUrl(s) {
+      var p = new URLSearchParams();
+      if (text.value.trim()) p.set("q", text.value.trim());
+      var ids = [];
+      s.facets.forEach(function (list) { list.forEach(function (n) { ids.push(nodes[n].id); }); });
+      if (ids.length) p.set("node", ids.join(","));
+      if (s.kinds.length) p.set("kind", s.kinds.join(","));
+      if (s.from > minYear) p.set("from", String(s.from));
+      if (s.to < maxYear) p.set("to", String(s.to));
+      if (s.code) p.set("code", "1");
+      if (s.baseline) p.set("baseline", "1");
+      if (state.sort !== "-date") p.set("sort", state.sort);
+      if (state.page > 1) p.set("page", String(state.page));
+      var query = p.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+    function readUrl() {
+      var p = new URLSearchParams(location.search);
+      text.value = p.get("q") || "";
+      var ids = {};
+      (p.get("node") || "").split(",").forEach(function (id) { ids[id] = 1; });
+      nodeBoxes.forEach(function (b) { if (b) b.input.checked = !!ids[nodes[b.node].id]; });
+      var kinds = {};
+      (p.get("kind") || "").split(",").forEach(function (k) { kinds[k] = 1; });
+      kindBoxes.forEach(function (b) { b.input.checked = !!kinds[b.input.value]; });
+      from.value = String(Math.max(minYear, Math.min(maxYear, +p.get("from") || minYear)));
+      to.value = String(Math.max(minYear, Math.min(maxYear, +p.get("to") || maxYear)));
+      code.input.checked = p.get("code") === "1";
+      baseline.input.checked = p.get("baseline") === "1";
+      var sort = p.get("sort") || "-date";
+      state.sort = sorters[sort.replace(/^-/, "")] ? sort : "-date";
+      state.page = Math.max(1, parseInt(p.get("page"), 10) || 1);
+      groups.querySelectorAll("details").forEach(function (d) { d.open = !!d.querySelector("input:checked"); });
+    }
+    var last = null;
+    function select() {
+      var idx = order(state.sort), out = [], sel = last.sel;
+      for (var i = 0; i < idx.length; i++) if (sel[idx[i]]) out.push(rows[idx[i]]);
+      selected = out;
+    }
+    function apply(keepPage) {
       var t0 = performance.now();
-      var s = state();
-      selected = filter(s);
-      shown = PAGE;
+      var s = read();
+      last = compute(s);
+      if (!keepPage) state.page = 1;
+      select();
+      showCounts(last);
       renderRows();
       writeUrl(s);
       host.setAttribute("data-count", String(selected.length));
@@ -463,25 +601,39 @@
         return selected.map(function (r) { return bib.text[r.i]; }).join("\n");
       });
     }
-    form.addEventListener("input", function (event) { if (event.target === controls.q) apply(); });
-    form.addEventListener("change", function (event) { if (event.target !== controls.q) apply(); });
-    more.addEventListener("click", function () { shown += PAGE * 5; renderRows(); });
+    form.addEventListener("input", function (event) { if (event.target === text) apply(); });
+    form.addEventListener("change", function (event) { if (event.target !== text) apply(); });
+    thead.addEventListener("click", function (event) {
+      var key = event.target.getAttribute && event.target.getAttribute("data-sort");
+      if (!key) return;
+      var now = state.sort.replace(/^-/, "");
+      state.sort = now === key ? (state.sort.charAt(0) === "-" ? key : "-" + key) : (key === "date" ? "-date" : key);
+      apply();
+    });
+    pager.addEventListener("click", function (event) {
+      var step = event.target.getAttribute && event.target.getAttribute("data-page");
+      if (!step) return;
+      state.page += step === "next" ? 1 : -1;
+      renderRows();
+      writeUrl(read());
+      host.setAttribute("data-page", String(state.page));
+    });
     buttons.reset.addEventListener("click", function () { history.replaceState(null, "", location.pathname); readUrl(); apply(); });
     buttons.copy.addEventListener("click", function () {
       selectionBibtex().then(copyText).then(function () { buttons.copy.textContent = "Copied " + selected.length; });
     });
     buttons.bib.addEventListener("click", function () {
-      selectionBibtex().then(function (text) { download("rl4lrm-selection.bib", "application/x-bibtex", text); });
+      selectionBibtex().then(function (t) { download("rl4lrm-selection.bib", "application/x-bibtex", t); });
     });
     buttons.json.addEventListener("click", function () {
       lazy("RL4LRM_RECORDS", "data/records.js").then(function (all) {
         var ids = new Set(selected.map(function (r) { return r.i; }));
-        var picked = all.filter(function (r) { return ids.has(r.id); });
+        var picked = all.filter(function (rec) { return ids.has(rec.id); });
         download("rl4lrm-selection.json", "application/json", JSON.stringify(picked, null, 1) + "\n");
       });
     });
     readUrl();
-    apply();
+    apply(true);
     host.setAttribute("data-ready", "1");
   }
 

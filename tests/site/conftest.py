@@ -99,7 +99,7 @@ def known_records() -> list[Record]:
     return out
 
 
-def write_fixture_project(root: Path, count: int = 40) -> list[Record]:
+def write_fixture_project(root: Path, count: int = 60) -> list[Record]:
     """taxonomy/, papers/ (count synthetic + the special records), a grpo recipe, the site sources."""
     shutil.copytree(REPO / "taxonomy", root / "taxonomy")
     shutil.copytree(REPO / "site", root / "site")

@@ -21,11 +21,10 @@ from typing import Any
 
 from ..kb.catalog import Catalog
 from ..kb.exports import record_bibtex, record_json_schema, records_json
-from ..kb.formatting import authors_line
 from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
-from . import pages, search
+from . import datafiles, pages, search
 from .render import render
 
 FEED_SIZE = 50
@@ -121,35 +120,6 @@ def _js_data(name: str, value: Any) -> str:
     return f"window.{name}={text};\n"
 
 
-def explorer_data(data: pages.SiteData) -> dict[str, Any]:
-    """What the explorer filters: compact rows and the taxonomy nodes and kinds to choose from."""
-    node_ids = list(data.taxonomy.nodes)
-    index = {n: i for i, n in enumerate(node_ids)}
-    rows = []
-    for r in data.records:
-        nodes = {index[n] for n in data.taxonomy.closure(r.taxonomy) if n in index}
-        rows.append(
-            {
-                "i": r.id,
-                "n": r.name or "",
-                "t": r.title,
-                "d": r.date,
-                "k": r.kind,
-                "a": authors_line(r, limit=3),
-                "x": sorted(nodes),
-                "c": 1 if r.links.code else 0,
-                "b": 1 if r.baselines else 0,
-                "u": r.links.code or "",
-            }
-        )
-    nodes = [
-        {"id": n.id, "t": n.title, "s": n.section, "f": n.facet, "p": n.parent or ""}
-        for n in data.taxonomy.nodes.values()
-    ]
-    kinds = sorted({r.kind for r in data.records} | set(data.taxonomy.kinds))
-    return {"rows": rows, "nodes": nodes, "kinds": kinds}
-
-
 def _write(docs: Path, relpath: str, text: str) -> None:
     path = docs / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +174,7 @@ def generate(
     _write(docs, "papers.bib", "\n".join(bibtex.values()))
     _write(docs, "feed.xml", atom_feed(data.records, str(config["site_url"])))
     _write(docs, "record.schema.json", json.dumps(record_json_schema(data.taxonomy), indent=2) + "\n")
-    _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
+    _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", datafiles.explorer_data(data.records, data.taxonomy)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
     search.write_index(search.documents(data.records, data.taxonomy), docs / "data" / "search")

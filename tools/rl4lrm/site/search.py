@@ -257,7 +257,7 @@ def write_index(docs: list[Doc], folder: Path) -> dict[str, int]:
     chunks = (len(docs) + DOC_CHUNK - 1) // DOC_CHUNK
     for i in range(chunks):
         put("d" + str(i), [[d.path, d.label, d.info] for d in docs[i * DOC_CHUNK : (i + 1) * DOC_CHUNK]])
-    meta = {
+    meta = {  # datafiles.SEARCH_META says what each key means
         "docs": len(docs),
         "chunk": DOC_CHUNK,
         "terms": [prefix for prefix, _ in terms],
