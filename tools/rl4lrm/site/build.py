@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
 from . import datafiles, pages, search
+from .related import related_works
 from .render import render
 
 FEED_SIZE = 50
@@ -49,7 +51,8 @@ class BuildResult:
 
 def load_recipes(project: Project, catalog: Catalog) -> dict[str, dict[str, Any]]:
     """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README, the papers its presets name (from
-    the catalog validation read), and the folder itself (its files are published next to the recipe's page)."""
+    the catalog validation read), the folder itself (its files are published next to the recipe's page) and its
+    card (recipe_card) for the pages of the works it reproduces."""
     out: dict[str, dict[str, Any]] = {}
     if not project.recipes.is_dir():
         return out
@@ -62,8 +65,82 @@ def load_recipes(project: Project, catalog: Catalog) -> dict[str, dict[str, Any]
         readme = folder / "README.md"
         if readme.is_file():
             recipe["readme"] = readme.read_text(encoding="utf-8", errors="replace")
+        recipe["card"] = recipe_card(folder, recipe["readme"])
         out[folder.name] = recipe
     return out
+
+
+GENERATED = re.compile(r"<!-- begin generated.*?-->(.*?)<!-- end generated -->", re.S)
+
+
+def plan_summary(readme: str) -> dict[str, str]:
+    """preset -> 'memory per GPU, GPUs, fits' from the Memory plan table in the generated block of a recipe's
+    README (written by `rl4lrm baseline pages` from rl4lrm.baselines.plan, which the site does not import)."""
+    block = GENERATED.search(readme)
+    text = block.group(1) if block else ""
+    _, found, rest = text.partition("## Memory plan")
+    if not found:
+        return {}
+    table = [line for line in rest.strip().splitlines() if line.startswith("|")]
+    if len(table) < 3:
+        return {}
+    header = [c.strip() for c in table[0].strip("|").split("|")]
+    out = {}
+    for line in table[2:]:
+        row = dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=False))
+        memory, gpus, fits = row.get("Total per GPU (GiB)"), row.get("GPUs"), row.get("Fits")
+        if row.get("Preset") and memory:
+            out[row["Preset"]] = " · ".join(
+                p
+                for p in (
+                    memory + " GiB",
+                    gpus and gpus + " GPU" + ("s" if gpus != "1" else ""),
+                    fits and "fits: " + fits,
+                )
+                if p
+            )
+    return out
+
+
+def recipe_card(folder: Path, readme: str) -> dict[str, Any]:
+    """What a work's page shows of a recipe that reproduces it, read with rl4lrm.baselines.recipe: the algorithm's
+    description, one row per preset (trainer, model, task, global batch, memory plan), the settings that define
+    the algorithm (values of every preset, ' / '-joined where they differ) and the smoke command. Presets that do
+    not load are left out (`rl4lrm baseline check` reports them)."""
+    from ..baselines.recipe import all_recipes, load_recipe
+    from ..kb.problems import DataError
+
+    loaded = []
+    for path in all_recipes(folder.parent):
+        if path.parent == folder:
+            try:
+                loaded.append(load_recipe(path).recipe)
+            except DataError:
+                continue
+    defining: dict[str, list[str]] = {}
+    for rec in loaded:
+        for key, setting in rec.defining.items():
+            value = json.dumps(setting.value)
+            if value not in defining.setdefault(key, []):
+                defining[key].append(value)
+    presets = sorted(p.stem for p in folder.glob("*.yaml"))
+    return {
+        "id": folder.name,
+        "description": loaded[0].description if loaded else "",
+        "presets": [
+            {
+                "preset": rec.preset,
+                "trainer": rec.trainer,
+                "model": rec.model.name,
+                "task": rec.task.name,
+                "batch": rec.global_batch_size,
+            }
+            for rec in loaded
+        ],
+        "defining": [(key, " / ".join(values)) for key, values in defining.items()],
+        "plan": plan_summary(readme),
+        "smoke": "cpu-smoke" if "cpu-smoke" in presets or not presets else presets[0],
+    }
 
 
 def copy_recipe_files(recipe: dict[str, Any], target: Path) -> None:
@@ -127,11 +204,21 @@ def _write(docs: Path, relpath: str, text: str) -> None:
 
 
 def generate(
-    project: Project, records: list[Record], taxonomy, catalog: Catalog, docs: Path, config: dict[str, Any]
+    project: Project,
+    records: list[Record],
+    taxonomy,
+    catalog: Catalog,
+    docs: Path,
+    config: dict[str, Any],
+    times: dict[str, float] | None = None,
 ) -> int:
     """Write every page source and data file into docs (config: mkdocs.yml); returns the number of pages."""
     repository = str((config.get("extra") or {}).get("repository") or "")
     data = pages.SiteData(taxonomy, records, load_recipes(project, catalog), repository)
+    start = time.perf_counter()
+    data.related_ids = related_works(data.records, taxonomy)
+    if times is not None:
+        times["related"] = time.perf_counter() - start
     site_src = project.site
     if (site_src / "assets").is_dir():
         shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -177,7 +264,10 @@ def generate(
     _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", datafiles.explorer_data(data.records, data.taxonomy)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
+    start = time.perf_counter()
     search.write_index(search.documents(data.records, data.taxonomy), docs / "data" / "search")
+    if times is not None:
+        times["search index"] = time.perf_counter() - start
     return count
 
 
@@ -247,8 +337,8 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     for path in (docs_tmp, site_tmp):
         shutil.rmtree(path, ignore_errors=True)
     start = time.perf_counter()
-    count = generate(project, records, report.taxonomy, report.catalog, docs_tmp, config)
-    times["generate"] = time.perf_counter() - start
+    count = generate(project, records, report.taxonomy, report.catalog, docs_tmp, config, times)
+    times["generate"] = time.perf_counter() - start - times.get("related", 0) - times.get("search index", 0)
     start = time.perf_counter()
     mkdocs_build(project, docs_tmp, site_tmp, strict, search)
     times["mkdocs"] = time.perf_counter() - start
