@@ -8,6 +8,7 @@ are built next to the old ones and swapped in at the end, so a served site is ne
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -332,6 +333,28 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     records = report.records.records
     config = site_config(project)
     times["load"] = time.perf_counter() - start
+    # The records, taxonomy and their pydantic models live until the end: moved out of the collector's sight, the
+    # garbage collections triggered while pages and the index are made stop walking them (seconds at 20,000).
+    gc.collect()
+    gc.freeze()
+    try:
+        return _build(project, out, strict, search, report, records, config, times, problems)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    project: Project,
+    out: Path,
+    strict: bool,
+    search: str,
+    report: Any,
+    records: list[Record],
+    config: dict[str, Any],
+    times: dict[str, float],
+    problems: list[str],
+) -> BuildResult:
+    """build_site after validation: generate into docs.tmp, render into site.tmp, swap both in."""
     out.mkdir(parents=True, exist_ok=True)
     docs_tmp, site_tmp = out / "docs.tmp", out / "site.tmp"
     for path in (docs_tmp, site_tmp):

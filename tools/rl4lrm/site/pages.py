@@ -151,13 +151,21 @@ def paper_page(data: SiteData, record: Record, bibtex: str, cards: list[dict[str
         info=_info(record),
         subtokens=sub_tokens(record.name or ""),
         authors=authors_line(record),
-        nodes=[(n, data.taxonomy.nodes.get(n)) for n in record.taxonomy],
-        urls=record.links.urls(),
+        nodes=[_node_link(data, n) for n in record.taxonomy],
+        urls=list(record.links.urls().items()),
         bibtex=bibtex,
         cards=cards if cards is not None else default_cards(data, record),
         related=data.related(record),
-        elsewhere=elsewhere_links(record),
+        elsewhere=list(elsewhere_links(record).items()),
     )
+
+
+def _node_link(data: SiteData, node_id: str) -> tuple[str, str, str]:
+    """(href from a paper page, title, section) of a node; no href for an unknown node."""
+    node = data.taxonomy.nodes.get(node_id)
+    if node is None:
+        return "", node_id, ""
+    return "../" + node_path(node_id)[:-3] + ".html", node.title, node.section
 
 
 def default_cards(data: SiteData, record: Record) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from ..kb.taxonomy import Taxonomy
 
 RELATED = 6
 COMPONENTS = 128
-BLOCK = 1024
+BLOCK = 256  # rows of the similarity matrix at a time: 256 x 20,000 floats, and argpartition's int64 copy
 TAXONOMY_WEIGHT = 1.0
 
 
@@ -41,7 +41,11 @@ def embed(records: Sequence[Record], taxonomy: Taxonomy) -> Any:
     from sklearn.preprocessing import normalize
 
     text = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", min_df=2 if len(records) > 200 else 1, max_features=100_000
+        sublinear_tf=True,
+        stop_words="english",
+        min_df=2 if len(records) > 200 else 1,
+        max_features=100_000,
+        dtype=np.float32,
     ).fit_transform([_text(r, taxonomy) for r in records])
     columns = {node_id: i for i, node_id in enumerate(taxonomy.nodes)}
     rows, cols, vals = [], [], []
@@ -56,7 +60,9 @@ def embed(records: Sequence[Record], taxonomy: Taxonomy) -> Any:
         rows += [number] * len(weights)
         cols += list(weights)
         vals += list(weights.values())
-    nodes = sparse.csr_matrix((vals, (rows, cols)), shape=(len(records), max(1, len(columns))))
+    nodes = sparse.csr_matrix(
+        (np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(records), max(1, len(columns)))
+    )
     features = sparse.hstack([text, TAXONOMY_WEIGHT * normalize(nodes)]).tocsr()
     components = min(COMPONENTS, features.shape[1] - 1, len(records) - 1)
     if components < 2:
@@ -87,10 +93,11 @@ def _nearest(records: Sequence[Record], vectors: Any, take: int) -> dict[str, li
     out: dict[str, list[str]] = {}
     for start in range(0, len(records), BLOCK):
         block = vectors[start : start + BLOCK] @ vectors.T
-        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = -np.inf
-        best = np.argpartition(-block, take - 1, axis=1)[:, :take]
+        np.negative(block, out=block)  # distances: smallest first
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = np.inf
+        best = np.argpartition(block, take - 1, axis=1)[:, :take]
         for row, candidates in enumerate(best):
-            ordered = candidates[np.argsort(-block[row, candidates], kind="stable")]
+            ordered = candidates[np.argsort(block[row, candidates], kind="stable")]
             out[records[start + row].id] = [records[i].id for i in ordered]
     return out
 

@@ -58,6 +58,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=StrictUndefined,
+        auto_reload=False,  # templates do not change during a build; no stat() per page
     )
     env.filters["front_title"] = _front_title
     env.globals.update(

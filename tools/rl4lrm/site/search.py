@@ -29,8 +29,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,14 +156,19 @@ def node_doc(node: Any) -> Doc:
     )
 
 
-def documents(records: Iterable[Record], taxonomy: Taxonomy) -> list[Doc]:
-    """Works newest first (the order breaks ties), then the taxonomy nodes."""
+def documents(records: Iterable[Record], taxonomy: Taxonomy) -> Iterator[Doc]:
+    """Works newest first (the order breaks ties), then the taxonomy nodes; one at a time (their words take
+    hundreds of MB at 20,000 works when all are held at once)."""
     ordered = sorted(records, key=lambda r: (r.date, r.id), reverse=True)
-    return [work_doc(r, taxonomy) for r in ordered] + [node_doc(n) for n in taxonomy.nodes.values()]
+    for record in ordered:
+        yield work_doc(record, taxonomy)
+    for node in taxonomy.nodes.values():
+        yield node_doc(node)
 
 
-def postings(docs: list[Doc]) -> dict[str, tuple[Any, Any]]:
-    """term -> (doc numbers ascending, impacts) as numpy arrays; impact = round(10 * BM25F), at least 1.
+def postings(docs: Iterable[Doc]) -> tuple[dict[str, tuple[Any, Any]], list[Doc]]:
+    """term -> (doc numbers ascending, impacts) as numpy arrays; impact = round(10 * BM25F), at least 1; and the
+    docs, their words dropped once counted.
 
     BM25F: per field, tf * weight / (1 - b + b * length / average length), summed over the fields, then
     idf * t / (K1 + t). Done with scipy.sparse: at 20,000 works a Python loop over the postings takes ten times as
@@ -171,35 +177,46 @@ def postings(docs: list[Doc]) -> dict[str, tuple[Any, Any]]:
     from scipy import sparse
 
     vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    lengths = {f: np.array([len(d.fields.get(f, ())) for d in docs], dtype=float) for f in FIELDS}
-    average = {f: float(v[v > 0].mean()) if (v > 0).any() else 1.0 for f, v in lengths.items()}
+    cols = array("i")  # term of each token, all fields of all docs one after the other
+    counts: list[int] = []  # tokens per (doc, field)
+    owners: list[int] = []  # the doc of each (doc, field)
+    norms: list[float] = []  # the field's weight and length normalisation in that doc
+    lengths: list[tuple[int, str, int]] = []
+    kept: list[Doc] = []
     for number, doc in enumerate(docs):
         for name, tokens in doc.fields.items():
-            if not tokens:
-                continue
-            weight, b = FIELDS[name]
-            norm = weight / (1 - b + b * len(tokens) / average[name])
-            ids = [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
-            rows.extend([number] * len(ids))
-            cols.extend(ids)
-            vals.extend([norm] * len(ids))
+            if tokens:
+                lengths.append((number, name, len(tokens)))
+                cols.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+        doc.fields = {}
+        kept.append(doc)
+    average = {}
+    for name in FIELDS:
+        used = [n for _, field, n in lengths if field == name]
+        average[name] = sum(used) / len(used) if used else 1.0
+    for number, name, n in lengths:
+        weight, b = FIELDS[name]
+        norms.append(weight / (1 - b + b * n / average[name]))
+        counts.append(n)
+        owners.append(number)
+    repeat = np.array(counts, dtype=np.int64)
     matrix = sparse.csc_matrix(
-        (np.array(vals), (np.array(rows, dtype=np.int32), np.array(cols, dtype=np.int32))),
-        shape=(len(docs), len(vocabulary)),
+        (
+            np.repeat(np.array(norms), repeat),
+            (np.repeat(np.array(owners, dtype=np.int32), repeat), np.frombuffer(cols, dtype=np.int32)),
+        ),
+        shape=(len(kept), len(vocabulary)),
     )
     matrix.sum_duplicates()
     df = np.diff(matrix.indptr)
-    idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+    idf = np.log(1 + (len(kept) - df + 0.5) / (df + 0.5))
     tf = matrix.data
     impact = np.maximum(1, np.rint(10 * np.repeat(idf, df) * tf / (K1 + tf))).astype(np.int32)
     out = {}
     for term, column in vocabulary.items():
         start, end = matrix.indptr[column], matrix.indptr[column + 1]
         out[term] = (matrix.indices[start:end], impact[start:end])
-    return out
+    return out, kept
 
 
 def _flat(numbers: Any, impacts: Any) -> list[int]:
@@ -230,11 +247,12 @@ def _pack(groups: dict[str, Any], size: Any) -> list[tuple[str, dict[str, Any]]]
     return shards
 
 
-def write_index(docs: list[Doc], folder: Path) -> dict[str, int]:
+def write_index(docs: Iterable[Doc], folder: Path) -> dict[str, int]:
     """Write search/*.js into folder; returns the number of each kind of file and the bytes of all of them."""
     folder.mkdir(parents=True, exist_ok=True)
     by_prefix: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for term, (numbers, impacts) in postings(docs).items():
+    index, docs = postings(docs)
+    for term, (numbers, impacts) in index.items():
         by_prefix[term[:2]][term] = _flat(numbers, impacts)
     terms = _pack(by_prefix, lambda g: sum(len(t) + 4 + 4 * len(p) for t, p in g.items()))
     keys_by_prefix: dict[str, dict[str, list]] = defaultdict(dict)
