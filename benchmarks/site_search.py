@@ -153,7 +153,46 @@ def index_size(site: Path) -> str:
     return f"index {len(files)} files, {total / 1e6:.1f} MB in all, largest {biggest / 1e3:.0f} KB"
 
 
-def report_index(browser, url: str, site: Path, words: list[str], label: str) -> None:
+def minisearch_figures(project: Path, count: int) -> str:
+    """MiniSearch over the same fields, in node: its serialised index is what a page would fetch before the first
+    result (MiniSearch answers from one in-memory index)."""
+    import json
+
+    from rl4lrm.kb.taxonomy import load_taxonomy
+
+    script = REPO / "benchmarks" / "minisearch_size.mjs"
+    if not (REPO / "tools" / "rl4lrm" / "site" / "npm" / "node_modules" / "minisearch").is_dir():
+        return "MiniSearch: not installed (make npm)"
+    taxonomy = load_taxonomy(project / "taxonomy")
+    docs = [
+        {
+            "id": r.id,
+            "name": r.name or "",
+            "title": r.title,
+            "authors": " ".join(r.authors),
+            "taxonomy": " ".join(taxonomy.nodes[n].title for n in r.taxonomy if n in taxonomy.nodes),
+            "summary": r.summary or "",
+            "abstract": r.abstract or "",
+            "venue": r.venue or "",
+        }
+        for r in synthetic_records(count, taxonomy)
+    ]
+    path = project / "minisearch-docs.json"
+    path.write_text(json.dumps(docs), encoding="utf-8")
+    done = subprocess.run(["node", str(script), str(path)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return f"MiniSearch: failed ({done.stderr.strip()[-300:]})"
+    f = json.loads(done.stdout)
+    return (
+        f"MiniSearch 7.2.0 on the same {f['docs']} documents: indexed in {f['seconds']:.1f} s (node), serialised "
+        f"index {f['index_bytes'] / 1e6:.1f} MB, all fetched before the first result (the text itself is "
+        f"{f['text_bytes'] / 1e6:.1f} MB); 'policy optimization' {f['query_ms']:.0f} ms in node"
+    )
+
+
+def report_index(
+    browser, url: str, site: Path, words: list[str], label: str, project: Path | None = None, count: int = 0
+) -> None:
     """The cold figures for a few queries and the idle figure, printed."""
     url_site[url] = site
     for word in (words[4], words[6], "policy optimization", words[0]):
@@ -163,6 +202,8 @@ def report_index(browser, url: str, site: Path, words: list[str], label: str) ->
         f"  {label}: a page that never searches fetches {measure_idle(browser, url)} bytes of search data (<= 500 KB)"
     )
     print(f"  {index_size(site)}")
+    if project is not None:
+        print(f"  {minisearch_figures(project, count)}", flush=True)
 
 
 CLICK = """async (selector) => {
@@ -231,7 +272,7 @@ def main() -> int:
             times = measure_search(browser, url, "index", words)
             print(f"{args.site}: keystroke -> results {summary(times)}")
             print("  per query: " + ", ".join(f"{w} {t:.0f}" for w, t in zip(words, times, strict=True)))
-            report_index(browser, url, args.site, words, str(args.site))
+            report_index(browser, url, args.site, words, str(args.site), args.site.parents[1], count)
             print(f"  explorer filter change: {summary(measure_explorer(browser, url))}")
             server.shutdown()
             return 0
@@ -253,7 +294,7 @@ def main() -> int:
                     )
                     print("  per query: " + ", ".join(f"{w} {t:.0f}" for w, t in zip(words, times, strict=True)))
                     if engine == "index":
-                        report_index(browser, url, site, words, f"{size} records")
+                        report_index(browser, url, site, words, f"{size} records", project, size)
                     if engine == "index":
                         print(
                             f"{size} records, explorer filter change: {summary(measure_explorer(browser, url))}",

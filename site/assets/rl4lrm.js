@@ -319,6 +319,15 @@
     });
     nodes.forEach(function (node, i) { facetOf[i] = facetIndex[node.f]; });
     rows.forEach(function (r) { r.h = (r.n + " " + r.t + " " + r.a + " " + r.i).toLowerCase(); r.y = +r.d.slice(0, 4); });
+    /* The rows as typed arrays, for the pass every change makes: year, kind number, code, baseline, and every
+       row's nodes one after the other (rows i's are xs[xo[i]] .. xs[xo[i + 1] - 1]). */
+    var kindNumber = {};
+    data.kinds.forEach(function (k, i) { kindNumber[k] = i; });
+    var Y = new Int16Array(count), K = new Uint8Array(count), C = new Uint8Array(count), B = new Uint8Array(count);
+    var xo = new Int32Array(count + 1);
+    rows.forEach(function (r, i) { Y[i] = r.y; K[i] = kindNumber[r.k]; C[i] = r.c; B[i] = r.b; xo[i + 1] = xo[i] + r.x.length; });
+    var xs = new Int32Array(xo[count]);
+    rows.forEach(function (r, i) { xs.set(r.x, xo[i]); });
     var years = rows.map(function (r) { return r.y; });
     var minYear = Math.min.apply(null, years.length ? years : [2020]);
     var maxYear = Math.max.apply(null, years.length ? years : [2020]);
@@ -416,16 +425,6 @@
     var papers = new URL("papers/", root).href;
     var state = { sort: "-date", page: 1 };
     var selected = [];
-    var members = {};
-    function memberOf(node) {
-      /* One byte per row: is the row under this taxonomy node? Built the first time the node is ticked. */
-      if (!members[node]) {
-        var f = new Uint8Array(count);
-        for (var i = 0; i < count; i++) if (rows[i].x.indexOf(node) >= 0) f[i] = 1;
-        members[node] = f;
-      }
-      return members[node];
-    }
     var orders = {};
     function order(sort) {
       /* Row numbers sorted by a column ("-" first: descending), ties in the rows' own order (newest first);
@@ -454,48 +453,54 @@
       };
     }
     function compute(s) {
-      /* One pass over the rows: which pass every filter (selected), and the faceted counts. */
-      var active = [];
+      /* One pass over the rows: which pass every filter (selected), and the faceted counts. A row's facets are a
+         bitmask (bit f: it is under a ticked node of facet f); a row missing one facet counts for that facet's
+         boxes only, as do rows missing only the kind, the code or the baseline filter. */
+      var ticked = new Int8Array(nodes.length), required = 0;
       s.facets.forEach(function (list, f) {
-        if (!list.length) return;
-        var mask = new Uint8Array(count);
-        list.forEach(function (node) { var m = memberOf(node); for (var i = 0; i < count; i++) mask[i] |= m[i]; });
-        active.push({ facet: f, mask: mask });
+        if (list.length) required |= 1 << f;
+        list.forEach(function (node) { ticked[node] = 1; });
       });
-      var kinds = {};
-      s.kinds.forEach(function (k) { kinds[k] = 1; });
-      var useKinds = s.kinds.length > 0;
+      var have = new Uint16Array(count);
+      if (required) {
+        for (var i = 0; i < count; i++) {
+          var bits = 0;
+          for (var e = xo[i]; e < xo[i + 1]; e++) if (ticked[xs[e]]) bits |= 1 << facetOf[xs[e]];
+          have[i] = bits;
+        }
+      }
+      var kinds = new Uint8Array(data.kinds.length), useKinds = s.kinds.length > 0;
+      s.kinds.forEach(function (k) { kinds[kindNumber[k]] = 1; });
       var words = s.q.split(/\s+/).filter(Boolean);
-      var nodeCounts = new Int32Array(nodes.length), kindCounts = {}, codeCount = 0, baselineCount = 0;
-      var sel = new Uint8Array(count), total = 0;
-      for (var i = 0; i < count; i++) {
-        var r = rows[i];
-        if (r.y < s.from || r.y > s.to) continue;
-        var miss = false;
-        for (var w = 0; w < words.length; w++) if (r.h.indexOf(words[w]) < 0) { miss = true; break; }
-        if (miss) continue;
-        var fails = 0, failed = null;
-        if (s.code && !r.c) { fails++; failed = "code"; }
-        if (s.baseline && !r.b) { fails++; failed = "baseline"; }
-        if (useKinds && !kinds[r.k]) { fails++; failed = "kind"; }
-        for (var a = 0; a < active.length && fails < 2; a++) if (!active[a].mask[i]) { fails++; failed = active[a].facet; }
+      var nodeCounts = new Int32Array(nodes.length), kindCounts = new Int32Array(data.kinds.length);
+      var codeCount = 0, baselineCount = 0, total = 0, sel = new Uint8Array(count);
+      var from = s.from, to = s.to, code = s.code, baseline = s.baseline;
+      for (i = 0; i < count; i++) {
+        if (Y[i] < from || Y[i] > to) continue;
+        if (words.length) {
+          var h = rows[i].h, miss = false;
+          for (var w = 0; w < words.length; w++) if (h.indexOf(words[w]) < 0) { miss = true; break; }
+          if (miss) continue;
+        }
+        var missing = required & ~have[i];
+        var fails = (missing ? (missing & (missing - 1) ? 2 : 1) : 0) + (code && !C[i] ? 1 : 0) +
+                    (baseline && !B[i] ? 1 : 0) + (useKinds && !kinds[K[i]] ? 1 : 0);
         if (fails > 1) continue;
-        var x = r.x;
         if (fails === 0) {
           sel[i] = 1;
           total++;
-          for (var n = 0; n < x.length; n++) nodeCounts[x[n]]++;
-          kindCounts[r.k] = (kindCounts[r.k] || 0) + 1;
-          if (r.c) codeCount++;
-          if (r.b) baselineCount++;
-        } else if (failed === "kind") {
-          kindCounts[r.k] = (kindCounts[r.k] || 0) + 1;
-        } else if (failed === "code") {
-          codeCount++;
-        } else if (failed === "baseline") {
-          baselineCount++;
+          for (e = xo[i]; e < xo[i + 1]; e++) nodeCounts[xs[e]]++;
+          kindCounts[K[i]]++;
+          codeCount += C[i];
+          baselineCount += B[i];
+        } else if (missing) {
+          for (e = xo[i]; e < xo[i + 1]; e++) if (missing === 1 << facetOf[xs[e]]) nodeCounts[xs[e]]++;
+        } else if (code && !C[i]) {
+          /* ticking "has code" cannot add it */
+        } else if (baseline && !B[i]) {
+          /* nor "has baseline" */
         } else {
-          for (n = 0; n < x.length; n++) if (facetOf[x[n]] === failed) nodeCounts[x[n]]++;
+          kindCounts[K[i]]++;
         }
       }
       return { sel: sel, total: total, nodeCounts: nodeCounts, kindCounts: kindCounts, code: codeCount, baseline: baselineCount };
@@ -508,7 +513,7 @@
     }
     function showCounts(c) {
       nodeBoxes.forEach(function (b) { if (b) tally(b, c.nodeCounts[b.node]); });
-      kindBoxes.forEach(function (b) { tally(b, c.kindCounts[b.input.value] || 0); });
+      kindBoxes.forEach(function (b) { tally(b, c.kindCounts[kindNumber[b.input.value]]); });
       tally(code, c.code);
       tally(baseline, c.baseline);
     }
@@ -589,10 +594,27 @@
       select();
       showCounts(last);
       renderRows();
-      writeUrl(s);
+      saveLater(s);
       host.setAttribute("data-count", String(selected.length));
       host.setAttribute("data-ms", (performance.now() - t0).toFixed(1));
     }
+    var saving = null, pending = null;
+    function save() {
+      clearTimeout(saving);
+      saving = null;
+      if (pending) writeUrl(pending);
+      pending = null;
+      host.removeAttribute("data-saving");
+    }
+    function saveLater(s) {
+      /* history.replaceState takes milliseconds: the address is written just after the change, not during it
+         (and at once when the page is left). */
+      pending = s;
+      host.setAttribute("data-saving", "1");
+      clearTimeout(saving);
+      saving = setTimeout(save, 120);
+    }
+    window.addEventListener("pagehide", save);
     function lazy(name, path) {
       return window[name] ? Promise.resolve(window[name]) : loadScript(new URL(path, root).href).then(function () { return window[name]; });
     }
@@ -615,7 +637,7 @@
       if (!step) return;
       state.page += step === "next" ? 1 : -1;
       renderRows();
-      writeUrl(read());
+      saveLater(read());
       host.setAttribute("data-page", String(state.page));
     });
     buttons.reset.addEventListener("click", function () { history.replaceState(null, "", location.pathname); readUrl(); apply(); });
@@ -634,6 +656,7 @@
     });
     readUrl();
     apply(true);
+    save();
     host.setAttribute("data-ready", "1");
   }
 

@@ -47,6 +47,12 @@ def _shown(page) -> list[str]:
     ]
 
 
+def _url(page) -> str:
+    """The address once the explorer has written its state into it (just after each change)."""
+    page.wait_for_selector("#rl4lrm-explorer:not([data-saving])", state="attached")
+    return page.url
+
+
 def _tick(page, name: str, value: str) -> None:
     box = page.locator(f"input[name={name}][value='{value}']")
     box.evaluate("el => el.closest('details') && (el.closest('details').open = true)")
@@ -78,7 +84,7 @@ def test_explorer_facets_or_within_and_across_with_live_counts(page, base_url: s
     _tick(page, "kind", "paper")
     papers = sorted(x.id for x in either if _under(x, r) and x.links.code and x.kind == "paper")
     assert sorted(_shown(page)) == papers
-    url = page.url
+    url = _url(page)
     params = parse_qs(urlsplit(url).query)
     assert set(params["node"][0].split(",")) == {a, b, r} and "%2F" in url
     assert params["code"] == ["1"] and params["kind"] == ["paper"]
@@ -104,15 +110,15 @@ def test_explorer_years_sort_and_pages(page, base_url: str, built) -> None:
     assert _shown(page) == [x.id for x in newest[:50]]
     assert page.inner_text(".rl4lrm-explorer__where") == "Page 1 of 2"
     page.click("button[data-page=next]")
-    assert _shown(page) == [x.id for x in newest[50:100]] and "page=2" in page.url
+    assert _shown(page) == [x.id for x in newest[50:100]] and "page=2" in _url(page)
     page.click("button.rl4lrm-sort[data-sort=title]")
     by_title = sorted(built.records, key=lambda x: x.title.lower())
     assert _shown(page)[:5] == [x.id for x in by_title[:5]]
-    assert page.get_attribute("th[data-sort=title]", "aria-sort") == "ascending" and "sort=title" in page.url
+    assert page.get_attribute("th[data-sort=title]", "aria-sort") == "ascending" and "sort=title" in _url(page)
     page.click("button.rl4lrm-sort[data-sort=title]")
     assert page.get_attribute("th[data-sort=title]", "aria-sort") == "descending"
     assert _shown(page)[0] == by_title[-1].id
-    url = page.url
+    url = _url(page)
     page.goto(base_url + "index.html")
     page.goto(url)
     page.wait_for_selector("#rl4lrm-explorer[data-ready]")
