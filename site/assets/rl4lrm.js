@@ -115,7 +115,8 @@
       var rest = arxiv ? query.replace(arxiv[0], " ") : query;
       var seen = {}, tokens = words(rest, stop).filter(function (w) { return seen[w] ? false : (seen[w] = 1); });
       var key = arxiv ? compact(arxiv[1]) : compact(query);
-      return { tokens: tokens, key: key, typing: !/\s$/.test(query) && !arxiv };
+      var initials = tokens.length >= 3 ? tokens.map(function (t) { return t.charAt(0); }).join("") : "";
+      return { tokens: tokens, key: key, initials: initials, typing: !/\s$/.test(query) && !arxiv };
     }
     function scoreToken(meta, shard, token, prefix, best, touched) {
       /* best[doc]: the token's impact in doc (x10 exact, x8 for a longer word it starts, while typing). */
@@ -160,7 +161,15 @@
         }
       }
     }
-    function rank(meta, parsed, termShards, keys) {
+    function scoreInitials(keys, initials, tier) {
+      /* tier 3: a work named by the initials of the query's words ("group relative policy optimization"). */
+      var i = lowerBound(keys, initials, function (e) { return e[0]; });
+      if (i >= keys.length || keys[i][0] !== initials) return;
+      for (var j = 1; j < keys[i].length; j += 2) {
+        if (keys[i][j + 1] === "n" && tier[keys[i][j]] < 3) tier[keys[i][j]] = 3;
+      }
+    }
+    function rank(meta, parsed, termShards, keys, initialKeys) {
       var n = meta.docs, tokens = parsed.tokens;
       var score = new Float64Array(n), matched = new Uint8Array(n), tier = new Uint8Array(n);
       tokens.forEach(function (token, i) {
@@ -169,6 +178,7 @@
         for (var k = 0; k < touched.length; k++) { var d = touched[k]; score[d] += best[d]; matched[d]++; }
       });
       if (keys && parsed.key.length > 1) scoreKeys(meta, keys, parsed.key, tier);
+      if (initialKeys) scoreInitials(initialKeys, parsed.initials, tier);
       var most = 0;
       for (var d = 0; d < n; d++) if (matched[d] > most) most = matched[d];
       var top = [], total = 0;
@@ -191,8 +201,9 @@
           var parsed = parse(meta, query);
           var wanted = parsed.tokens.map(function (t) { return terms("t" + shardOf(meta.terms, t)); });
           var keys = parsed.key.length > 1 ? part("k" + shardOf(meta.keys, parsed.key)) : Promise.resolve(null);
-          return Promise.all([Promise.all(wanted), keys]).then(function (loaded) {
-            var found = rank(meta, parsed, loaded[0], loaded[1]);
+          var initials = parsed.initials ? part("k" + shardOf(meta.keys, parsed.initials)) : Promise.resolve(null);
+          return Promise.all([Promise.all(wanted), keys, initials]).then(function (loaded) {
+            var found = rank(meta, parsed, loaded[0], loaded[1], loaded[2]);
             var chunks = found.docs.map(function (d) { return part("d" + Math.floor(d / meta.chunk)); });
             return Promise.all(chunks).then(function (docs) {
               return { total: found.total, items: found.docs.map(function (d, i) {

@@ -74,7 +74,15 @@ def special_records() -> list[Record]:
     ]
 
 
-KNOWN_ITEMS = ("ppo-2017", "math-shepherd-2023", "r1-zero-vsi-2025", "cognisql-r1-zero-2025", "deepseek-r1-2025")
+KNOWN_ITEMS = (
+    "ppo-2017",
+    "math-shepherd-2023",
+    "r1-zero-vsi-2025",
+    "cognisql-r1-zero-2025",
+    "deepseek-r1-2025",
+    "grpo-2024",
+    "mu-grpo-2026",
+)
 
 
 def known_records() -> list[Record]:

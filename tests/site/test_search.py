@@ -31,7 +31,10 @@ KNOWN = [
     ("Müller", "ppo-decoy-2026", True),
     ("nunez", "ppo-decoy-2026", True),
     ("dance grpo", "dancegrpo-2025", True),
-    ("GRPO", "dancegrpo-2025", False),
+    ("GRPO", "grpo-2024", True),  # not μ-GRPO, whose compact name is also "grpo"
+    ("dancegrpo", "dancegrpo-2025", True),
+    ("group relative policy optimization", "grpo-2024", False),  # its title is DeepSeekMath's: the initials
+    ("deepseekmath", "grpo-2024", True),
     ("shephe", "math-shepherd-2023", True),
     ("deepseek r1", "deepseek-r1-2025", True),
     ("Mallory", "xss-2025", True),

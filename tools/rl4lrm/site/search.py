@@ -15,7 +15,8 @@ that a query fetches only what it needs (0.4-0.8 MB before the first results the
 - ``search/k<i>.js``: the exact-match keys, sharded the same way: record id, arXiv id, BibTeX key, name and the
   name's tails at word boundaries ("r1zero" in CogniSQL-R1-Zero), and the start of the title, all "compact"
   (normalised, then only letters and digits). A query equal to an id, a key or a name comes first; one the title
-  or the name starts with comes next.
+  or the name starts with comes next, as does a name equal to the initials of a query of three words or more
+  ("group relative policy optimization" -> GRPO).
 - ``search/d<i>.js``: what a hit shows (page, label, info line), DOC_CHUNK docs per file, docs ordered newest
   first (so the doc number breaks ties by recency).
 
@@ -132,7 +133,9 @@ def work_doc(record: Record, taxonomy: Taxonomy) -> Doc:
     if record.links.arxiv:
         keys.append((compact(record.links.arxiv), "a"))
     if record.name:
-        keys.append((compact(record.name), "n"))
+        # 'μ-GRPO' compacts to 'grpo': a name that loses letters so is only a tail, not the name 'GRPO'
+        lossy = any(c.isalnum() and not ("a" <= c <= "z" or "0" <= c <= "9") for c in normalise(record.name))
+        keys.append((compact(record.name), "s" if lossy else "n"))
         keys.extend((tail, "s") for tail in name_tails(record.name))
     label = (
         record.title if not record.name or record.title.startswith(record.name) else record.name + " — " + record.title
