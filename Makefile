@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := true
 
-.PHONY: serve test lint lint-workflows validate site install install-site chromium bench gpu-smoke clean
+.PHONY: serve test lint lint-workflows validate site install install-site npm chromium bench gpu-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,16 @@ $(VENV)/.all-installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e '.[site,tag,baselines,dev]'
 	touch $(VENV)/.site-installed $@
 
+# Test-time JavaScript (axe-core for the accessibility tests, MiniSearch for the search benchmark), from the
+# committed lock file; nothing of it is shipped with the site.
+NPM_DIR := tools/rl4lrm/site/npm
+$(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	npm ci --prefix $(NPM_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+npm: $(NPM_DIR)/node_modules/.installed
 install-site: $(VENV)/.site-installed
-install: $(VENV)/.all-installed
+install: $(VENV)/.all-installed npm
 
 # Debian chromium for the browser tests (never `playwright install`).
 chromium:

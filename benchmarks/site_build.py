@@ -2,7 +2,8 @@
 records (time, peak memory, size on disk, largest paper page). Prints the figures.
 
 Usage: python benchmarks/site_build.py [--records 20000] [--skip-real] [--skip-synthetic]
-Targets: full build <= 1.3x plain mkdocs; 20k records: build <= 120 s, <= 1 GB; paper page <= 40 KB.
+Targets: full build <= 1.3x plain mkdocs; 20k records: build <= 120 s, <= 1 GB; paper page <= 40 KB. Also prints
+how often a work's related works (rl4lrm.site.related) share a taxonomy node with it, against random pairs.
 """
 
 from __future__ import annotations
@@ -78,6 +79,24 @@ def real_kb(work: Path, runs: int) -> None:
         f"real KB: {pages} pages; full build {full:.2f} s; plain mkdocs-material build of the same pages "
         f"{plain:.2f} s; ratio {full / plain:.2f} (target <= 1.30); load average {os.getloadavg()[0]:.1f}"
     )
+    sys.path.insert(0, str(REPO / "tools"))
+    from rl4lrm.kb.records import load_records
+    from rl4lrm.kb.taxonomy import load_taxonomy
+
+    related_rates("real KB", load_records(REPO / "papers").records, load_taxonomy(REPO / "taxonomy"))
+
+
+def related_rates(label: str, records: list, taxonomy) -> None:
+    from rl4lrm.site.related import related_works, shared_node_rates
+
+    start = time.perf_counter()
+    related = related_works(records, taxonomy)
+    seconds = time.perf_counter() - start
+    ours, random = shared_node_rates(records, related)
+    print(
+        f"{label}: related works share a taxonomy node with their work in {ours:.1%} of pairs, random pairs in "
+        f"{random:.1%} ({ours / max(random, 1e-9):.0f}x; computed in {seconds:.1f} s)"
+    )
 
 
 def synthetic(work: Path, count: int) -> None:
@@ -102,6 +121,11 @@ def synthetic(work: Path, count: int) -> None:
         f"paper pages: {len(papers)}; largest {papers[-1][0] / 1024:.1f} KB ({papers[-1][1]}), "
         f"median {papers[len(papers) // 2][0] / 1024:.1f} KB (target <= 40 KB)"
     )
+    from rl4lrm.kb.taxonomy import load_taxonomy
+    from rl4lrm.site.synthetic import synthetic_records
+
+    taxonomy = load_taxonomy(REPO / "taxonomy")
+    related_rates(f"{count} synthetic records", synthetic_records(count, taxonomy), taxonomy)
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ import pytest
 
 from rl4lrm.kb.formatting import save_record
 from rl4lrm.kb.project import Project
+from rl4lrm.kb.records import read_record
 from rl4lrm.kb.schema import Links, Record
 from rl4lrm.kb.taxonomy import load_taxonomy
 from rl4lrm.site.build import BuildResult, build_site
@@ -73,12 +74,45 @@ def special_records() -> list[Record]:
     ]
 
 
-def write_fixture_project(root: Path, count: int = 40) -> list[Record]:
+KNOWN_ITEMS = (
+    "ppo-2017",
+    "math-shepherd-2023",
+    "r1-zero-vsi-2025",
+    "cognisql-r1-zero-2025",
+    "deepseek-r1-2025",
+    "grpo-2024",
+    "mu-grpo-2026",
+)
+
+
+def known_records() -> list[Record]:
+    """Real records people search for (their baselines dropped: the fixture's recipes do not list them), and
+    decoys that mention the same words in their text, newer, so that ranking, not recency, has to find them."""
+    update = {"baselines": [], "added": "2026-01-01"}
+    out = [read_record(REPO / "papers" / f"{rid}.yaml")[0].record.model_copy(update=update) for rid in KNOWN_ITEMS]
+    out += [
+        Record(
+            id="ppo-decoy-2026",
+            kind="paper",
+            title="Revisiting Clipping in Proximal Policy Optimization for Long Chains of Thought at Scale",
+            authors=["José Müller", "Ana Ñúñez"],
+            date="2026-05",
+            taxonomy=["optimizer/critic-based"],
+            summary="We study proximal policy optimization and compare with math shepherd style process rewards.",
+            abstract="Proximal policy optimization (PPO) is the workhorse; we revisit its clipping for R1 Zero "
+            "style training and compare with Math-Shepherd verifiers and policy optimization variants.",
+            added="2026-01-02",
+        ),
+    ]
+    return out
+
+
+def write_fixture_project(root: Path, count: int = 60) -> list[Record]:
     """taxonomy/, papers/ (count synthetic + the special records), a grpo recipe, the site sources."""
     shutil.copytree(REPO / "taxonomy", root / "taxonomy")
     shutil.copytree(REPO / "site", root / "site")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    records = synthetic_records(count, load_taxonomy(root / "taxonomy"), seed=7) + special_records()
+    records = synthetic_records(count, load_taxonomy(root / "taxonomy"), seed=7) + special_records() + known_records()
     for record in records:
         save_record(root / "papers", record)
     recipe = root / "baselines" / "recipes" / "grpo"

@@ -6,7 +6,7 @@ import json
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
 
 import pytest
 
@@ -34,35 +34,97 @@ def test_search_finds_a_name_and_a_name_inside_a_word(page, base_url: str, built
     assert page.outside == [] and page.errors == []
 
 
-def test_explorer_filters_by_two_facets_and_the_url_round_trips(page, base_url: str, built) -> None:
-    page.goto(base_url + "explorer.html")
-    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
-    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(built.records))
-    page.select_option("select[data-facet=optimizer]", "optimizer/critic-free")
-    page.check("input[name=code]")
-    expected = sorted(
-        r.id
-        for r in built.records
-        if r.links.code
-        and any(n == "optimizer/critic-free" or n.startswith("optimizer/critic-free/") for n in r.taxonomy)
-    )
-    assert "dancegrpo-2025" in expected and len(expected) < len(built.records)
-    shown = sorted(
+def _under(record, node: str) -> bool:
+    return any(n == node or n.startswith(node + "/") for n in record.taxonomy)
+
+
+def _shown(page) -> list[str]:
+    return [
         h.rsplit("/", 1)[-1][:-5]
         for h in page.eval_on_selector_all(
             ".rl4lrm-explorer__table tbody a[href*='/papers/']", "els => els.map(e => e.href)"
         )
-    )
-    assert shown == expected
-    url = page.url
-    assert "node=optimizer%2Fcritic-free" in url and "code=1" in url
+    ]
+
+
+def _url(page) -> str:
+    """The address once the explorer has written its state into it (just after each change)."""
+    page.wait_for_selector("#rl4lrm-explorer:not([data-saving])", state="attached")
+    return page.url
+
+
+def _tick(page, name: str, value: str) -> None:
+    box = page.locator(f"input[name={name}][value='{value}']")
+    box.evaluate("el => el.closest('details') && (el.closest('details').open = true)")
+    box.click()
+
+
+def test_explorer_facets_or_within_and_across_with_live_counts(page, base_url: str, built) -> None:
+    page.goto(base_url + "explorer.html")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(built.records))
+    records = built.records
+    a, b, r = "optimizer/critic-free", "optimizer/critic-based", "applications/multimodal"
+    count = page.locator(f"input[name=node][value='{a}'] ~ .rl4lrm-facet__count")
+    assert count.text_content() == f"({sum(1 for x in records if _under(x, a))})"
+    _tick(page, "node", a)
+    _tick(page, "node", b)  # OR within the optimizer facet
+    either = [x for x in records if _under(x, a) or _under(x, b)]
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(either))
+    # the count beside a box of another facet: the works ticking it would give (AND across facets)
+    expected_r = sum(1 for x in either if _under(x, r))
+    assert page.locator(f"input[name=node][value='{r}'] ~ .rl4lrm-facet__count").text_content() == f"({expected_r})"
+    # the count beside a box of the same facet ignores that facet's own boxes
+    assert count.text_content() == f"({sum(1 for x in records if _under(x, a))})"
+    _tick(page, "node", r)
+    page.check("input[name=code]")
+    expected = sorted(x.id for x in either if _under(x, r) and x.links.code)
+    assert expected and len(expected) < len(records)
+    assert sorted(_shown(page)) == expected
+    _tick(page, "kind", "paper")
+    papers = sorted(x.id for x in either if _under(x, r) and x.links.code and x.kind == "paper")
+    assert sorted(_shown(page)) == papers
+    url = _url(page)
+    params = parse_qs(urlsplit(url).query)
+    assert set(params["node"][0].split(",")) == {a, b, r} and "%2F" in url
+    assert params["code"] == ["1"] and params["kind"] == ["paper"]
     page.goto(base_url + "index.html")
     page.goto(url)
     page.wait_for_selector("#rl4lrm-explorer[data-ready]")
-    assert page.input_value("select[data-facet=optimizer]") == "optimizer/critic-free"
-    assert page.is_checked("input[name=code]")
-    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(expected))
+    assert page.is_checked(f"input[name=node][value='{a}']") and page.is_checked(f"input[name=node][value='{r}']")
+    assert page.is_checked("input[name=code]") and page.is_checked("input[name=kind][value=paper]")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(papers))
     assert page.url == url and page.errors == []
+
+
+def test_explorer_years_sort_and_pages(page, base_url: str, built) -> None:
+    page.goto(base_url + "explorer.html?from=2024&to=2025")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    in_range = [x for x in built.records if 2024 <= x.year <= 2025]
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(len(in_range))
+    page.select_option("select[name=from]", "2025")
+    assert page.get_attribute("#rl4lrm-explorer", "data-count") == str(sum(1 for x in in_range if x.year == 2025))
+    page.goto(base_url + "explorer.html")
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    newest = sorted(built.records, key=lambda x: (x.date, x.id), reverse=True)
+    assert _shown(page) == [x.id for x in newest[:50]]
+    assert page.inner_text(".rl4lrm-explorer__where") == "Page 1 of 2"
+    page.click("button[data-page=next]")
+    assert _shown(page) == [x.id for x in newest[50:100]] and "page=2" in _url(page)
+    page.click("button.rl4lrm-sort[data-sort=title]")
+    by_title = sorted(built.records, key=lambda x: x.title.lower())
+    assert _shown(page)[:5] == [x.id for x in by_title[:5]]
+    assert page.get_attribute("th[data-sort=title]", "aria-sort") == "ascending" and "sort=title" in _url(page)
+    page.click("button.rl4lrm-sort[data-sort=title]")
+    assert page.get_attribute("th[data-sort=title]", "aria-sort") == "descending"
+    assert _shown(page)[0] == by_title[-1].id
+    url = _url(page)
+    page.goto(base_url + "index.html")
+    page.goto(url)
+    page.wait_for_selector("#rl4lrm-explorer[data-ready]")
+    assert _shown(page)[0] == by_title[-1].id and page.url == url
+    assert float(page.get_attribute("#rl4lrm-explorer", "data-ms")) < 200
+    assert page.errors == []
 
 
 def test_bibtex_copy_and_download_hold_the_selected_keys(page, base_url: str, built) -> None:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from rl4lrm.kb.project import Project
 from rl4lrm.kb.schema import Links, Record
@@ -43,7 +44,7 @@ def test_schema_page_documents_every_field(built) -> None:
     for name, info in Record.model_fields.items():
         assert f"<code>{name}</code>" in html
         if info.description:
-            assert info.description.replace("'", "&#x27;")[:40] in html
+            assert str(escape(info.description))[:40] in html
     for name in Links.model_fields:
         assert f"<code>links.{name}</code>" in html
     assert 'href="record.schema.json"' in html

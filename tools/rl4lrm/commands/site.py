@@ -1,4 +1,4 @@
-"""`rl4lrm site build [--out DIR] [--strict] [--search scan|pagefind|lunr]`; `rl4lrm site serve` takes the same
+"""`rl4lrm site build [--out DIR] [--strict] [--search index|pagefind|lunr]`; `rl4lrm site serve` takes the same
 options and [--host H] [--port P]."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action.add_argument(
             "--search",
             choices=SEARCH_ENGINES,
-            default="scan",
-            help="search engine (default: scan, the site's own; pagefind and lunr are built for comparison)",
+            default="index",
+            help="search engine (default: index, the site's own; pagefind and lunr are built for comparison)",
         )
         if name == "serve":
             action.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

@@ -1,16 +1,18 @@
 """Build the site: records and taxonomy -> markdown and data files in <out>/docs -> mkdocs -> <out>/site.
 
-The generated pages are a plain function of the records (see pages.py); mkdocs-material renders them. Search runs
-in the browser over data/search.js (names, titles, authors, summaries and taxonomy nodes; substring matching).
-Pagefind and mkdocs-material's lunr can be built instead, for comparison (benchmarks/site_search.py). Both folders
+The generated pages are a plain function of the records (see pages.py, rendered from templates/); mkdocs-material
+renders them. Search runs in the browser over the sharded index data/search/ (search.py). Pagefind and
+mkdocs-material's lunr can be built instead, for comparison (benchmarks/site_search.py). Both folders
 are built next to the old ones and swapped in at the end, so a served site is never half-written.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,18 +20,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from ..kb.catalog import Catalog
 from ..kb.exports import record_bibtex, record_json_schema, records_json
-from ..kb.formatting import authors_line
 from ..kb.project import Project
 from ..kb.schema import Links, Record
 from ..kb.validate import validate
-from . import pages
+from . import datafiles, pages, search
+from .related import related_works
+from .render import render
 
 FEED_SIZE = 50
-SEARCH_ENGINES = ("scan", "pagefind", "lunr")
+SEARCH_ENGINES = ("index", "pagefind", "lunr")
 # Material for MkDocs prints a notice about MkDocs 2 / its end of life unless these are set
 # (material/templates/__init__.py reads both).
 QUIET_ENV = {"NO_MKDOCS_2_WARNING": "true", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -50,7 +52,8 @@ class BuildResult:
 
 def load_recipes(project: Project, catalog: Catalog) -> dict[str, dict[str, Any]]:
     """Every baselines/recipes/<id>/ folder: its presets (*.yaml text), README, the papers its presets name (from
-    the catalog validation read), and the folder itself (its files are published next to the recipe's page)."""
+    the catalog validation read), the folder itself (its files are published next to the recipe's page) and its
+    card (recipe_card) for the pages of the works it reproduces."""
     out: dict[str, dict[str, Any]] = {}
     if not project.recipes.is_dir():
         return out
@@ -63,8 +66,82 @@ def load_recipes(project: Project, catalog: Catalog) -> dict[str, dict[str, Any]
         readme = folder / "README.md"
         if readme.is_file():
             recipe["readme"] = readme.read_text(encoding="utf-8", errors="replace")
+        recipe["card"] = recipe_card(folder, recipe["readme"])
         out[folder.name] = recipe
     return out
+
+
+GENERATED = re.compile(r"<!-- begin generated.*?-->(.*?)<!-- end generated -->", re.S)
+
+
+def plan_summary(readme: str) -> dict[str, str]:
+    """preset -> 'memory per GPU, GPUs, fits' from the Memory plan table in the generated block of a recipe's
+    README (written by `rl4lrm baseline pages` from rl4lrm.baselines.plan, which the site does not import)."""
+    block = GENERATED.search(readme)
+    text = block.group(1) if block else ""
+    _, found, rest = text.partition("## Memory plan")
+    if not found:
+        return {}
+    table = [line for line in rest.strip().splitlines() if line.startswith("|")]
+    if len(table) < 3:
+        return {}
+    header = [c.strip() for c in table[0].strip("|").split("|")]
+    out = {}
+    for line in table[2:]:
+        row = dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=False))
+        memory, gpus, fits = row.get("Total per GPU (GiB)"), row.get("GPUs"), row.get("Fits")
+        if row.get("Preset") and memory:
+            out[row["Preset"]] = " · ".join(
+                p
+                for p in (
+                    memory + " GiB",
+                    gpus and gpus + " GPU" + ("s" if gpus != "1" else ""),
+                    fits and "fits: " + fits,
+                )
+                if p
+            )
+    return out
+
+
+def recipe_card(folder: Path, readme: str) -> dict[str, Any]:
+    """What a work's page shows of a recipe that reproduces it, read with rl4lrm.baselines.recipe: the algorithm's
+    description, one row per preset (trainer, model, task, global batch, memory plan), the settings that define
+    the algorithm (values of every preset, ' / '-joined where they differ) and the smoke command. Presets that do
+    not load are left out (`rl4lrm baseline check` reports them)."""
+    from ..baselines.recipe import all_recipes, load_recipe
+    from ..kb.problems import DataError
+
+    loaded = []
+    for path in all_recipes(folder.parent):
+        if path.parent == folder:
+            try:
+                loaded.append(load_recipe(path).recipe)
+            except DataError:
+                continue
+    defining: dict[str, list[str]] = {}
+    for rec in loaded:
+        for key, setting in rec.defining.items():
+            value = json.dumps(setting.value)
+            if value not in defining.setdefault(key, []):
+                defining[key].append(value)
+    presets = sorted(p.stem for p in folder.glob("*.yaml"))
+    return {
+        "id": folder.name,
+        "description": loaded[0].description if loaded else "",
+        "presets": [
+            {
+                "preset": rec.preset,
+                "trainer": rec.trainer,
+                "model": rec.model.name,
+                "task": rec.task.name,
+                "batch": rec.global_batch_size,
+            }
+            for rec in loaded
+        ],
+        "defining": [(key, " / ".join(values)) for key, values in defining.items()],
+        "plan": plan_summary(readme),
+        "smoke": "cpu-smoke" if "cpu-smoke" in presets or not presets else presets[0],
+    }
 
 
 def copy_recipe_files(recipe: dict[str, Any], target: Path) -> None:
@@ -99,68 +176,26 @@ def schema_fields() -> tuple[list[tuple[str, str, str, bool]], list[tuple[str, s
 
 
 def atom_feed(records: list[Record], site_url: str) -> str:
-    """Atom feed of the newest additions (by `added`, then date)."""
+    """Atom feed of the newest additions (by `added`, then date), from templates/feed.xml."""
     base = site_url.rstrip("/") + "/"
     newest = sorted(records, key=lambda r: (r.added, r.date, r.id), reverse=True)[:FEED_SIZE]
+    entries = [
+        {
+            "url": base + "papers/" + r.id + ".html",
+            "title": r.title,
+            "added": r.added,
+            "summary": r.summary or r.abstract or "",
+        }
+        for r in newest
+    ]
     updated = (newest[0].added if newest else "1970-01-01") + "T00:00:00Z"
-    entries = []
-    for r in newest:
-        url = base + f"papers/{r.id}.html"
-        summary = r.summary or r.abstract or ""
-        entries.append(
-            f"<entry><id>{xml_escape(url)}</id><title>{xml_escape(r.title)}</title>"
-            f'<link href="{xml_escape(url)}"/><updated>{r.added}T00:00:00Z</updated>'
-            f"<summary>{xml_escape(summary)}</summary></entry>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{xml_escape(base)}</id><title>rl4lrm: new additions</title>"
-        f'<link href="{xml_escape(base)}"/><link rel="self" href="{xml_escape(base)}feed.xml"/>'
-        f"<updated>{updated}</updated><author><name>rl4lrm</name></author>{''.join(entries)}</feed>\n"
-    )
+    return render("feed.xml", base=base, updated=updated, entries=entries)
 
 
 def _js_data(name: str, value: Any) -> str:
     """A script assigning JSON to window[name]; '<' is escaped so no record text can close the script."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     return f"window.{name}={text};\n"
-
-
-def explorer_data(data: pages.SiteData) -> dict[str, Any]:
-    """What the explorer filters: compact rows and the taxonomy nodes and kinds to choose from."""
-    node_ids = list(data.taxonomy.nodes)
-    index = {n: i for i, n in enumerate(node_ids)}
-    rows = []
-    for r in data.records:
-        nodes = {index[n] for n in data.taxonomy.closure(r.taxonomy) if n in index}
-        rows.append(
-            {
-                "i": r.id,
-                "n": r.name or "",
-                "t": r.title,
-                "d": r.date,
-                "k": r.kind,
-                "a": authors_line(r, limit=3),
-                "x": sorted(nodes),
-                "c": 1 if r.links.code else 0,
-                "b": 1 if r.baselines else 0,
-                "u": r.links.code or "",
-            }
-        )
-    nodes = [
-        {"id": n.id, "t": n.title, "s": n.section, "f": n.facet, "p": n.parent or ""}
-        for n in data.taxonomy.nodes.values()
-    ]
-    kinds = sorted({r.kind for r in data.records} | set(data.taxonomy.kinds))
-    return {"rows": rows, "nodes": nodes, "kinds": kinds}
-
-
-def search_data(data: pages.SiteData) -> dict[str, Any]:
-    """What the search box scans: per work its page, name, title, authors, summary and year; per taxonomy node its
-    page, title, section and description."""
-    works = [[r.id, r.name or "", r.title, ", ".join(r.authors), r.summary or "", r.date[:4]] for r in data.records]
-    nodes = [[n.id, n.title, n.section, n.description] for n in data.taxonomy.nodes.values()]
-    return {"works": works, "nodes": nodes}
 
 
 def _write(docs: Path, relpath: str, text: str) -> None:
@@ -170,11 +205,21 @@ def _write(docs: Path, relpath: str, text: str) -> None:
 
 
 def generate(
-    project: Project, records: list[Record], taxonomy, catalog: Catalog, docs: Path, config: dict[str, Any]
+    project: Project,
+    records: list[Record],
+    taxonomy,
+    catalog: Catalog,
+    docs: Path,
+    config: dict[str, Any],
+    times: dict[str, float] | None = None,
 ) -> int:
     """Write every page source and data file into docs (config: mkdocs.yml); returns the number of pages."""
     repository = str((config.get("extra") or {}).get("repository") or "")
     data = pages.SiteData(taxonomy, records, load_recipes(project, catalog), repository)
+    start = time.perf_counter()
+    data.related_ids = related_works(data.records, taxonomy)
+    if times is not None:
+        times["related"] = time.perf_counter() - start
     site_src = project.site
     if (site_src / "assets").is_dir():
         shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -197,7 +242,7 @@ def generate(
         if path.suffix == ".md":
             text = path.read_text(encoding="utf-8", errors="replace")
             title = text.partition("\n")[0].lstrip("# ").strip() or path.stem
-            page(f"baselines/results/{path.name}", pages.front_matter(title, html=False) + text)
+            page(f"baselines/results/{path.name}", pages.markdown_page(title, text))
         elif path.is_file():
             (docs / "baselines/results").mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, docs / "baselines/results" / path.name)
@@ -217,10 +262,13 @@ def generate(
     _write(docs, "papers.bib", "\n".join(bibtex.values()))
     _write(docs, "feed.xml", atom_feed(data.records, str(config["site_url"])))
     _write(docs, "record.schema.json", json.dumps(record_json_schema(data.taxonomy), indent=2) + "\n")
-    _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", explorer_data(data)))
+    _write(docs, "data/explorer.js", _js_data("RL4LRM_EXPLORER", datafiles.explorer_data(data.records, data.taxonomy)))
     _write(docs, "data/bibtex.js", _js_data("RL4LRM_BIBTEX", {"text": bibtex}))
     _write(docs, "data/records.js", _js_data("RL4LRM_RECORDS", as_json))
-    _write(docs, "data/search.js", _js_data("RL4LRM_SEARCH", search_data(data)))
+    start = time.perf_counter()
+    search.write_index(search.documents(data.records, data.taxonomy), docs / "data" / "search")
+    if times is not None:
+        times["search index"] = time.perf_counter() - start
     return count
 
 
@@ -272,7 +320,7 @@ def pagefind_index(site: Path) -> None:
         raise BuildError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}")
 
 
-def build_site(project: Project, out: Path, strict: bool = False, search: str = "scan") -> BuildResult:
+def build_site(project: Project, out: Path, strict: bool = False, search: str = "index") -> BuildResult:
     """Generate, render and index the site into out/site; returns what was built and how long each step took."""
     if search not in SEARCH_ENGINES:
         raise BuildError(f"unknown search engine '{search}' (choose from {', '.join(SEARCH_ENGINES)})")
@@ -285,13 +333,35 @@ def build_site(project: Project, out: Path, strict: bool = False, search: str = 
     records = report.records.records
     config = site_config(project)
     times["load"] = time.perf_counter() - start
+    # The records, taxonomy and their pydantic models live until the end: moved out of the collector's sight, the
+    # garbage collections triggered while pages and the index are made stop walking them (seconds at 20,000).
+    gc.collect()
+    gc.freeze()
+    try:
+        return _build(project, out, strict, search, report, records, config, times, problems)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    project: Project,
+    out: Path,
+    strict: bool,
+    search: str,
+    report: Any,
+    records: list[Record],
+    config: dict[str, Any],
+    times: dict[str, float],
+    problems: list[str],
+) -> BuildResult:
+    """build_site after validation: generate into docs.tmp, render into site.tmp, swap both in."""
     out.mkdir(parents=True, exist_ok=True)
     docs_tmp, site_tmp = out / "docs.tmp", out / "site.tmp"
     for path in (docs_tmp, site_tmp):
         shutil.rmtree(path, ignore_errors=True)
     start = time.perf_counter()
-    count = generate(project, records, report.taxonomy, report.catalog, docs_tmp, config)
-    times["generate"] = time.perf_counter() - start
+    count = generate(project, records, report.taxonomy, report.catalog, docs_tmp, config, times)
+    times["generate"] = time.perf_counter() - start - times.get("related", 0) - times.get("search index", 0)
     start = time.perf_counter()
     mkdocs_build(project, docs_tmp, site_tmp, strict, search)
     times["mkdocs"] = time.perf_counter() - start

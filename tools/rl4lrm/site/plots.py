@@ -1,17 +1,21 @@
-"""Trend plots as inline SVG, drawn in Python: works per quarter, one line per series."""
+"""Plots as inline SVG, rendered from templates/trend.svg and templates/bars.svg: works per quarter (one line per
+series) and works per year (bars). Python only computes the coordinates; the templates escape every label."""
 
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
+
+from .render import render
 
 PALETTE = ("#3f51b5", "#e91e63", "#009688", "#ff9800", "#795548", "#9c27b0", "#607d8b", "#4caf50", "#f44336", "#00bcd4")
+# Room for half a quarter label ("2026Q4", about 36 px at font size 10) right of the last point.
+LABEL_HALF_WIDTH = 20
 
 
 def quarter(date: str) -> str:
     """'2025-05' -> '2025Q2'; a year-only date counts in Q1."""
     month = int(date[5:7]) if len(date) >= 7 else 1
-    return f"{date[:4]}Q{(month - 1) // 3 + 1}"
+    return date[:4] + "Q" + str((month - 1) // 3 + 1)
 
 
 def quarters_between(first: str, last: str) -> list[str]:
@@ -33,43 +37,67 @@ def trend_svg(series: dict[str, Counter], title: str, width: int = 640, height: 
     last = max(used)
     quarters = quarters_between(max(min(used), f"{int(last[:4]) - years + 1}Q1"), last)
     peak = max((counts.get(q, 0) for counts in series.values() for q in quarters), default=0) or 1
-    left, right, top, bottom = 36, 8, 20, 36
+    left, right, top, bottom = 36, LABEL_HALF_WIDTH + 4, 20, 36
     legend_rows = (len(series) + 2) // 3 if len(series) > 1 else 0
-    full = height + legend_rows * 16
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(quarters) - 1, 1)
-
-    def xy(i: int, n: int) -> str:
-        return f"{left + i * step:.1f},{top + plot_h - n / peak * plot_h:.1f}"
-
-    parts = [
-        f'<svg class="rl4lrm-plot" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {full}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#999"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#999"/>',
-        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10">{peak}</text>',
-        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10">0</text>',
-    ]
     label_every = max(1, len(quarters) // 8)
-    for i, q in enumerate(quarters):
-        if i % label_every == 0:
-            parts.append(
-                f'<text x="{left + i * step:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-                f'font-size="10">{q}</text>'
-            )
+    labels = [(round(left + i * step, 1), q) for i, q in enumerate(quarters) if i % label_every == 0]
+    lines = []
     for index, (label, counts) in enumerate(series.items()):
-        colour = PALETTE[index % len(PALETTE)]
-        points = " ".join(xy(i, counts.get(q, 0)) for i, q in enumerate(quarters))
-        parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
-            f"<title>{escape(label)}</title></polyline>"
+        points = " ".join(
+            f"{left + i * step:.1f},{top + plot_h - counts.get(q, 0) / peak * plot_h:.1f}"
+            for i, q in enumerate(quarters)
         )
+        legend = None
         if legend_rows:
             col, row = index % 3, index // 3
-            x, y = left + col * (plot_w / 3), height + row * 16
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y - 8}" width="10" height="10" fill="{colour}"/>'
-                f'<text x="{x + 14:.1f}" y="{y + 1}" font-size="11">{escape(label)}</text>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
+            legend = (round(left + col * (plot_w / 3), 1), height + row * 16)
+        lines.append({"label": label, "colour": PALETTE[index % len(PALETTE)], "points": points, "legend": legend})
+    return render(
+        "trend.svg",
+        title=title,
+        width=width,
+        full=height + legend_rows * 16,
+        left=left,
+        right=right,
+        top=top,
+        base=top + plot_h,
+        peak=peak,
+        labels=labels,
+        lines=lines,
+    ).strip()
+
+
+def bars_svg(counts: Counter, title: str, width: int = 480, height: int = 140, years: int = 10) -> str:
+    """An SVG bar chart of counts per year: every year of the last `years` with data, the earlier ones in one
+    first bar ('<2016')."""
+    used = [y for y, n in counts.items() if n]
+    if not used:
+        return ""
+    first = max(min(used), max(used) - years + 1)
+    columns = [(str(y), counts.get(y, 0)) for y in range(first, max(used) + 1)]
+    earlier = sum(n for y, n in counts.items() if y < first)
+    if earlier:
+        columns.insert(0, ("<" + str(first), earlier))
+    peak = max(n for _, n in columns) or 1
+    left, right, top, bottom = 8, 8, 16, 20
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(columns)
+    bars = []
+    for i, (year, n) in enumerate(columns):
+        h = round(n / peak * plot_h, 1)
+        bars.append(
+            {
+                "year": year,
+                "n": n,
+                "x": round(left + i * slot + slot * 0.15, 1),
+                "w": round(slot * 0.7, 1),
+                "h": h,
+                "y": round(top + plot_h - h, 1),
+                "cx": round(left + (i + 0.5) * slot, 1),
+            }
+        )
+    return render(
+        "bars.svg", title=title, width=width, height=height, left=left, right=right, base=top + plot_h, bars=bars
+    ).strip()

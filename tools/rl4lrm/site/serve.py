@@ -27,9 +27,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that drops a request it no longer needs (a search shard of a query typed over) is no error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(folder: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
     handler = functools.partial(QuietHandler, directory=str(folder))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    return QuietServer((host, port), handler)
 
 
 def serve_in_thread(

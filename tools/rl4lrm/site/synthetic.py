@@ -19,14 +19,43 @@ _PREFIXES = ("Dance", "Open", "Deep", "Skywork", "Turbo", "Mini", "Flash", "Seed
 _ALGOS = ("GRPO", "PPO", "DAPO", "RLOO", "VAPO", "Reasoner", "Zero", "RL", "R1", "Math", "Coder", "Agent")
 _FAMILIES = "Chen Wang Li Zhang Liu Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
 _GIVEN = "Wei Jing Ming Hao Yu Lei Xin Ying Tao Jun Ana Maria John Sara Omar Lena Ravi Aiko Ivan Eva".split()
+_COMMON = (
+    "the of and to in we a for that is on with our this by as are from model models method learning training "
+    "results show which can performance data large language tasks approach based propose using while than more "
+    "these be it across new two each or both further its also such benchmarks improves experiments"
+).split()
+_SYLLABLES = "ka ro mi tu se va lo ne pi da fu ri zo me ta ku li so ba"
+ABSTRACT_WORDS = 150
+
+
+def abstract_vocabulary(size: int = 4000) -> list[str]:
+    """Common English words, the topic words, then made-up words (two or three syllables): a vocabulary as large as
+    a real corpus' so that the search index is sized like one."""
+    syllables = _SYLLABLES.split()
+    made = [a + b for a in syllables for b in syllables] + [
+        a + b + c for a in syllables for b in syllables[:8] for c in syllables[:8]
+    ]
+    return (_COMMON + list(_WORDS) + made)[:size]
+
+
+def _zipf_weights(n: int, s: float = 1.05) -> list[float]:
+    total = 0.0
+    out = []
+    for rank in range(1, n + 1):
+        total += 1.0 / rank**s
+        out.append(total)
+    return out
 
 
 def synthetic_records(count: int, taxonomy: Taxonomy, seed: int = 0, added: str = "2026-01-01") -> list[Record]:
-    """count valid records over the taxonomy's leaf nodes and kinds, with unique ids, titles and names."""
+    """count valid records over the taxonomy's leaf nodes and kinds, with unique ids, titles and names, and
+    ABSTRACT_WORDS-word abstracts drawn from abstract_vocabulary() with Zipf's law (like real text)."""
     rng = random.Random(seed)
     parents = {node.parent for node in taxonomy.nodes.values() if node.parent}
     leaves = [node_id for node_id in taxonomy.nodes if node_id not in parents and "/" in node_id]
     kinds = list(taxonomy.kinds) or ["paper"]
+    vocabulary = abstract_vocabulary()
+    weights = _zipf_weights(len(vocabulary))
     out = []
     for index in range(count):
         name = f"{rng.choice(_PREFIXES)}{rng.choice(_ALGOS)}{index}"
@@ -49,7 +78,8 @@ def synthetic_records(count: int, taxonomy: Taxonomy, seed: int = 0, added: str 
                 links=links,
                 taxonomy=rng.sample(leaves, rng.randint(1, 3)),
                 summary=f"{name} studies {' '.join(rng.sample(_WORDS, 12))}.",
-                abstract=" ".join(rng.choice(_WORDS) for _ in range(120)).capitalize() + ".",
+                abstract=" ".join(rng.choices(vocabulary, cum_weights=weights, k=ABSTRACT_WORDS)).capitalize() + ".",
+                bibtex_key=f"{name.lower()}{year}" if index % 3 == 0 else None,
                 added=added if index % 50 else "2026-02-01",
             )
         )
