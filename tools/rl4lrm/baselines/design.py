@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..kb.catalog import DESIGN_FILE
 from ..kb.problems import DataError, Problem, dotted, pydantic_problems, relative
-from ..kb.safeyaml import Loaded, YamlProblem, load_text, read_input
+from ..kb.safeyaml import Loaded, load_mapping, read_input
 from ..kb.schema import RecipeId, Text
 from .recipe import RecipeFile, load_recipe
 
@@ -183,14 +183,8 @@ def _with_hints(problems: list[Problem], data: Any) -> list[Problem]:
 
 def parse_design(text: str, name: str, path: Path | None = None) -> DesignFile:
     """Parse and check one design file from YAML text; DataError listing every problem found."""
-    try:
-        loaded = load_text(text, name, floats=True)
-    except YamlProblem as exc:
-        raise DataError([exc.problem]) from None
+    loaded = load_mapping(text, name, "design-shape", "a design file", floats=True)
     data = loaded.data
-    if not isinstance(data, dict):
-        got = "an empty file" if data is None else type(data).__name__
-        raise DataError([Problem(name, 1, "", "design-shape", f"a design file must be a mapping, got {got}")])
     try:
         design = Design.model_validate(data)
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..kb.catalog import preset_files
 from ..kb.problems import DataError, Problem, dotted, pydantic_problems, relative
-from ..kb.safeyaml import Loaded, YamlProblem, load_text, read_input
+from ..kb.safeyaml import Loaded, YamlProblem, load_mapping, load_text, read_input
 from ..kb.schema import RecipeId, Text
 from .registry import PRESETS, TRAINERS
 
@@ -383,14 +383,8 @@ def _consistency(file: RecipeFile, stem: str | None, folder: str | None) -> list
 
 def parse_recipe(text: str, name: str, path: Path | None = None, overrides: list[str] | None = None) -> RecipeFile:
     """Parse and check a recipe from YAML text; raise DataError listing every problem found."""
-    try:
-        loaded = load_text(text, name, floats=True)  # refuses aliases and unsafe tags, keeps line numbers
-    except YamlProblem as exc:
-        raise DataError([exc.problem]) from None
+    loaded = load_mapping(text, name, "recipe-shape", "a recipe", floats=True)  # safe, keeps line numbers
     data = loaded.data
-    if not isinstance(data, dict):
-        got = "an empty file" if data is None else type(data).__name__
-        raise DataError([Problem(name, 1, "", "recipe-shape", f"a recipe must be a mapping of fields, got {got}")])
     data = apply_overrides(data, overrides or [])
     try:
         recipe = Recipe.model_validate(data)

@@ -148,6 +148,18 @@ def load_text(text: str, name: str, floats: bool = False) -> Loaded:
     return Loaded(data, lines)
 
 
+def load_mapping(text: str, name: str, rule: str, what: str, floats: bool = False) -> Loaded:
+    """load_text for a document that must be a mapping; DataError naming the file otherwise."""
+    try:
+        loaded = load_text(text, name, floats)
+    except YamlProblem as exc:
+        raise DataError([exc.problem]) from None
+    if not isinstance(loaded.data, dict):
+        got = "an empty file" if loaded.data is None else type(loaded.data).__name__
+        raise DataError([Problem(name, 1, "", rule, f"{what} must be a mapping of fields, got {got}")])
+    return loaded
+
+
 def decode(raw: bytes, name: str) -> str:
     """Decode UTF-8 bytes; raise YamlProblem naming the line of the first bad byte."""
     try:
