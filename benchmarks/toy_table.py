@@ -20,28 +20,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
+
+from rl4lrm.baselines.toy_results import Cell, cell, cell_text, interval
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "baselines" / "recipes"
 TINY = {"hidden_size": 128, "layers": 4}
-# task -> the recipe's task section, the completion length its answers need, and the warm-up that starts RL
+# task -> the recipe's task section, the completion length its answers need, the warm-up that starts RL, and the
+# completions every run generates (one budget for all algorithms of a task; see the page for why arithmetic's is 4x)
 TASKS: dict[str, dict[str, Any]] = {
-    "arithmetic": {"task": {"name": "arithmetic", "digits": 2}, "length": 4, "warmup_steps": 400},
-    "countdown": {"task": {"name": "countdown", "numbers": 3}, "length": 8, "warmup_steps": 300},
+    "arithmetic": {"task": {"name": "arithmetic", "digits": 2}, "length": 4, "warmup_steps": 400, "budget": 25600},
+    "countdown": {"task": {"name": "countdown", "numbers": 3}, "length": 8, "warmup_steps": 300, "budget": 6400},
 }
 WARMUP_ROWS = 4096  # the warm-up is short, not small: it stops while pass@1 is still low
 WARMUP_LR = 1e-3
 RL_LR = 5e-5  # RL after SFT needs a rate about 100x below the from-scratch one (baselines/results/arithmetic_tuning.md)
 EVAL = {"k": 8, "temperature": 1.0, "top_p": 1.0}
 EVAL_SIZE = 200
-# Student t quantiles (two-sided 95%) by degrees of freedom, for the intervals over seeds
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+REFERENCE = "grpo"  # every algorithm's gain is also compared with this one's
+TARGET = 0.15  # the gain in held-out pass@1 the page counts algorithms against
 
 
 def algorithms() -> list[str]:
@@ -81,7 +86,9 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
     data[last] = value
 
 
-def recipe_data(algorithm: str, task: str, seed: int, start: Path, budget: int) -> tuple[dict[str, Any], int]:
+def recipe_data(
+    algorithm: str, task: str, seed: int, start: Path, budget: int, lr: float
+) -> tuple[dict[str, Any], int]:
     """The algorithm's cpu-smoke recipe on the task from the shared start, sized to the sample budget; and the
     completions it will generate (its `samples`)."""
     import yaml
@@ -94,7 +101,7 @@ def recipe_data(algorithm: str, task: str, seed: int, start: Path, budget: int) 
     data["task"] = {**spec["task"], "train_size": 4096, "eval_size": EVAL_SIZE, "seed": 0}
     data["eval"] = {**EVAL, "max_new_tokens": spec["length"]}
     config = data.setdefault("config", {})
-    config.update(seed=seed, logging_steps=5, save_steps=10**6, learning_rate=RL_LR)
+    config.update(seed=seed, logging_steps=5, save_steps=10**6, learning_rate=lr)
     length = spec["length"]
     for reward in data["rewards"]:
         if reward["name"] == "soft_overlong":  # DAPO: room past the answer, where the soft penalty applies
@@ -127,7 +134,7 @@ def recipe_data(algorithm: str, task: str, seed: int, start: Path, budget: int) 
     return data, steps * per_step
 
 
-def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> dict[str, Any]:
+def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int, lr: float) -> dict[str, Any]:
     """Train and evaluate one (algorithm, task, seed) from the task's warm-up checkpoint."""
     import tempfile
 
@@ -137,11 +144,11 @@ def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> d
     from rl4lrm.baselines.run import run_recipe
 
     start, _ = warmup_checkpoint(task, cache)
-    data, samples = recipe_data(algorithm, task, seed, start, budget)
+    data, samples = recipe_data(algorithm, task, seed, start, budget, lr)
     path = RECIPES / algorithm / "cpu-smoke.yaml"
     file = parse_recipe(yaml.safe_dump(data, sort_keys=False), str(path.relative_to(ROOT)), path)
     load = os.getloadavg()[0]
-    base = {"algorithm": algorithm, "task": task, "seed": seed, "budget": budget, "load": round(load, 1)}
+    base = {"algorithm": algorithm, "task": task, "seed": seed, "budget": budget, "lr": lr, "load": round(load, 1)}
     with tempfile.TemporaryDirectory(prefix="toy-table-") as out:
         try:
             summary = run_recipe(file, Path(out))
@@ -150,7 +157,7 @@ def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> d
         log = Path(out) / "metrics.jsonl"
         rows = [json.loads(line) for line in log.read_text().splitlines()] if log.is_file() else []
     sampled = [r["dynamic_sampling/sampled_total"] for r in rows if "dynamic_sampling/sampled_total" in r]
-    keep = ("pass@1", "pass@k", "greedy_accuracy")
+    keep = ("pass@1", "pass@k", "greedy_accuracy", "k")
     return {
         **base,
         "samples": int(max(sampled)) if sampled else samples,
@@ -163,45 +170,27 @@ def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int) -> d
     }
 
 
-def interval(values: list[float]) -> tuple[float, float]:
-    """Mean and the half-width of its 95% interval (Student t over the values; 0 for a single value)."""
-    mean = statistics.mean(values)
-    if len(values) < 2:
-        return mean, 0.0
-    return mean, T95.get(len(values) - 1, 1.96) * statistics.stdev(values) / len(values) ** 0.5
-
-
-def _cell(values: list[float], signed: bool = False) -> str:
-    if not values:
+def versus(c: Cell, reference: Cell | None) -> str:
+    """The algorithm's pass@1 gain minus the reference's, paired by seed, with its interval (bold when clear)."""
+    if reference is None or c.algorithm == reference.algorithm:
         return "–"
-    mean, half = interval(values)
-    text = f"{mean:+.2f}" if signed else f"{mean:.2f}"
-    return text + (f" ± {half:.2f}" if len(values) > 1 else "")
-
-
-def command(algorithm: str, task: str, seed: int | None = None, budget: int | None = None) -> str:
-    """The exact command that reproduces one cell (all its seeds, or one)."""
-    seeds = f" --seeds {seed}" if seed is not None else ""
-    extra = f" --budget {budget}" if budget else ""
-    return f"python benchmarks/toy_table.py --algorithms {algorithm} --tasks {task}{seeds}{extra}"
-
-
-def reading(gain1: list[float], gaink: list[float]) -> str:
-    """Sharpening or discovery, from the intervals of the pass@1 and pass@k gains."""
-    if len(gain1) < 2:
+    theirs = dict(zip(reference.seeds, reference.gain1, strict=True))
+    diffs = [g - theirs[s] for s, g in zip(c.seeds, c.gain1, strict=True) if s in theirs]
+    if not diffs:
         return "–"
-    m1, h1 = interval(gain1)
-    mk, hk = interval(gaink)
-    if mk - hk > 0:
-        return "discovered (pass@k up)"
-    if m1 - h1 > 0:
-        return "sharpened (pass@1 up, pass@k not)"
-    if m1 + h1 < 0:
-        return "worse"
-    return "no clear change"
+    mean, half = interval(diffs)
+    text = cell_text(diffs, signed=True)
+    return f"**{text}**" if len(diffs) > 1 and abs(mean) > half else text
 
 
-def table(results: list[dict[str, Any]], tasks: list[str], names: list[str], seeds: list[int], budget: int) -> str:
+def table(
+    results: list[dict[str, Any]],
+    tasks: list[str],
+    names: list[str],
+    seeds: list[int],
+    budgets: dict[str, int],
+    lr: float,
+) -> str:
     """The Markdown page rendered from the runs."""
     import platform
 
@@ -217,10 +206,15 @@ def table(results: list[dict[str, Any]], tasks: list[str], names: list[str], see
         f"runs {min(loads):.1f}–{max(loads):.1f}).",
         "",
         f"Every run starts from the task's warm-up checkpoint (tiny Llama 4×128, {WARMUP_ROWS} training rows, "
-        f"SFT at lr {WARMUP_LR}) and generates {budget} completions in all (DAPO's over-sampling counted; DPO's "
-        f"pairs come from as many), RL learning rate {RL_LR}, seeds {', '.join(map(str, seeds))}. Held-out: "
+        f"SFT at lr {WARMUP_LR}) and generates the task's budget of completions in all ("
+        + ", ".join(f"{task} {budgets[task]}" for task in tasks)
+        + "; DAPO's over-sampling counted; DPO's "
+        f"pairs come from as many), RL learning rate {lr:g}, seeds {', '.join(map(str, seeds))}. Held-out: "
         f"{EVAL_SIZE} prompts never trained on, k = {EVAL['k']} samples at T = {EVAL['temperature']}. "
-        "Cells: mean ± 95% interval over seeds; **bold** gains have an interval above zero.",
+        "Cells: mean ± 95% interval over seeds; **bold** gains have an interval above zero. The column against "
+        f"{REFERENCE} is the per-seed difference of the pass@1 gains (paired: a seed's runs share its warm-up "
+        "evaluation); **bold** where its interval excludes zero, that is where two algorithms differ by more than the "
+        "noise.",
         "",
     ]
     if len(results) < wanted:
@@ -240,29 +234,31 @@ def table(results: list[dict[str, Any]], tasks: list[str], names: list[str], see
             "",
             f"Warm-up start: pass@1 {before['pass@1']:.2f}, pass@{EVAL['k']} {before['pass@k']:.2f}.",
             "",
-            f"| Algorithm | Seeds | Samples | pass@1 after | Δ pass@1 | pass@{EVAL['k']} after | Δ pass@{EVAL['k']} "
-            "| Reading | Reproduce |",
-            "|---|---|---|---|---|---|---|---|---|",
+            f"| Algorithm | Seeds | Samples | pass@1 after | Δ pass@1 | Δ pass@1 − {REFERENCE}'s "
+            f"| pass@{EVAL['k']} after | Δ pass@{EVAL['k']} | Reading | Reproduce |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
+        reference = cell(done, REFERENCE, task)
+        cells = [c for name in names if (c := cell(done, name, task))]
         for name in names:
-            runs = [r for r in rows if r["algorithm"] == name]
-            for r in results:
-                if r["algorithm"] == name and r["task"] == task and "failed" in r:
-                    notes.append(f"{name} on {task}, seed {r['seed']}: {r['failed']}")
-            if not runs:
-                continue
-            gain1 = [r["after"]["pass@1"] - r["before"]["pass@1"] for r in runs]
-            gaink = [r["after"]["pass@k"] - r["before"]["pass@k"] for r in runs]
-            m1, h1 = interval(gain1)
-            delta1 = _cell(gain1, signed=True)
-            if len(gain1) > 1 and m1 - h1 > 0:
-                delta1 = f"**{delta1}**"
+            notes += [
+                f"{name} on {task}, seed {r['seed']}: {r['failed']}"
+                for r in results
+                if r["algorithm"] == name and r["task"] == task and "failed" in r
+            ]
+        for c in cells:
+            delta = cell_text(c.gain1, signed=True)
             lines.append(
-                f"| {name} | {len(runs)} | {statistics.mean(r['samples'] for r in runs):.0f} | "
-                f"{_cell([r['after']['pass@1'] for r in runs])} | {delta1} | "
-                f"{_cell([r['after']['pass@k'] for r in runs])} | {_cell(gaink, signed=True)} | "
-                f"{reading(gain1, gaink)} | `{command(name, task, budget=budget)}` |"
+                f"| {c.algorithm} | {len(c.seeds)} | {c.samples:.0f} | {cell_text(c.after1)} | "
+                f"{f'**{delta}**' if c.significant else delta} | {versus(c, reference)} | {cell_text(c.afterk)} | "
+                f"{cell_text(c.gaink, signed=True)} | {c.reading} | `{c.command}` |"
             )
+        big = [c.algorithm for c in cells if statistics.mean(c.gain1) >= TARGET]
+        lines += [
+            "",
+            f"{len(big)} of {len(cells)} algorithms raise mean held-out pass@1 by ≥ {TARGET} here"
+            + (f" ({', '.join(big)})." if big else "."),
+        ]
         lines.append("")
     if notes:
         lines += ["Runs that failed:", "", *[f"- {n}" for n in notes], ""]
@@ -309,6 +305,18 @@ def plot(results: list[dict[str, Any]], tasks: list[str], path: Path) -> None:
     plt.close(fig)
 
 
+def _one_thread() -> None:
+    """A worker of a parallel table: one CPU thread, so that --jobs runs share the cores instead of fighting."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def budgets(args: argparse.Namespace) -> dict[str, int]:
+    """The completions budget of each task: --budget for all, or the task's own."""
+    return {task: args.budget or spec["budget"] for task, spec in TASKS.items()}
+
+
 def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     """<out>.json (every run), then the .md and .png rendered from it."""
     from rl4lrm.kb.formatting import write_atomic
@@ -316,7 +324,7 @@ def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
     plot(results, args.tasks, args.out.with_suffix(".png"))
-    write_atomic(args.out, table(results, args.tasks, args.algorithms, args.seeds, args.budget))
+    write_atomic(args.out, table(results, args.tasks, args.algorithms, args.seeds, budgets(args), args.lr))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -328,8 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--algorithms", nargs="+", default=algorithms(), choices=algorithms())
     parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
-    parser.add_argument("--budget", type=int, default=6400, help="completions each run generates (default 6400)")
+    parser.add_argument("--lr", type=float, default=RL_LR, help=f"RL learning rate (default {RL_LR:g})")
+    parser.add_argument("--budget", type=int, help="completions each run generates (default: the task's budget)")
     parser.add_argument("--cache", type=Path, default=ROOT / "runs" / "toy-table", help="warm-up checkpoints")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="runs at once, one CPU thread each (default 1: one run, all threads)"
+    )
     parser.add_argument("--resume", action="store_true", help="keep the runs already in <out>.json, do the rest")
     parser.add_argument("--render-only", action="store_true", help="rewrite <out> from <out>.json without running")
     args = parser.parse_args(argv)
@@ -343,20 +355,32 @@ def main(argv: list[str] | None = None) -> int:
     for task in args.tasks:
         _, scores = warmup_checkpoint(task, args.cache)
         print(json.dumps({"warm-up": task, **scores}), file=sys.stderr, flush=True)
-    done = {(r["algorithm"], r["task"], r["seed"]) for r in results if "failed" not in r}
-    results = [r for r in results if "failed" not in r]
-    for seed in args.seeds:  # seed outermost: an interrupted table still covers every cell once
-        for task in args.tasks:
-            for name in args.algorithms:
-                if (name, task, seed) in done:
-                    continue
-                result = run_one(name, task, seed, args.cache, args.budget)
-                results.append(result)
-                print(json.dumps({k: v for k, v in result.items() if k != "curve"}), file=sys.stderr, flush=True)
-                if args.out is not None:
-                    write(results, args)
+    same = [
+        r for r in results if "failed" not in r and (r["budget"], r.get("lr")) == (budgets(args)[r["task"]], args.lr)
+    ]
+    if len(same) < len(results):
+        print(f"dropping {len(results) - len(same)} failed runs or runs at another budget or rate", file=sys.stderr)
+    results = same
+    done = {(r["algorithm"], r["task"], r["seed"]) for r in results}
+    cells = [  # seed outermost: an interrupted table still covers every cell once
+        (name, task, seed)
+        for seed in args.seeds
+        for task in args.tasks
+        for name in args.algorithms
+        if (name, task, seed) not in done
+    ]
+    context = multiprocessing.get_context("spawn")
+    threads = _one_thread if args.jobs > 1 else None
+    with ProcessPoolExecutor(args.jobs, mp_context=context, initializer=threads) as pool:
+        runs = [pool.submit(run_one, *cell, args.cache, budgets(args)[cell[1]], args.lr) for cell in cells]
+        for future in as_completed(runs):
+            result = future.result()
+            results.append(result)
+            print(json.dumps({k: v for k, v in result.items() if k != "curve"}), file=sys.stderr, flush=True)
+            if args.out is not None:
+                write(results, args)
     if args.out is None:
-        print(table(results, args.tasks, args.algorithms, args.seeds, args.budget))
+        print(table(results, args.tasks, args.algorithms, args.seeds, budgets(args), args.lr))
     return 0
 
 

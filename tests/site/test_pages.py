@@ -49,3 +49,9 @@ def test_repo_links_leave_the_folder_for_the_repository() -> None:
         "[e](#top) f"
     )
     assert repo_links("[b](../x.py) ![i](../i.png)", "baselines/recipes/grpo", "") == "b i"
+
+
+def test_repo_links_to_a_published_folder_stay_on_the_site() -> None:
+    text = "[t](../../results/toy_table.md#arithmetic) [u](../../README.md)"
+    out = repo_links(text, "baselines/recipes/grpo", "https://github.com/o/r", {"baselines/results/": "../results/"})
+    assert out == "[t](../results/toy_table.md#arithmetic) [u](https://github.com/o/r/blob/main/baselines/README.md)"

@@ -196,9 +196,10 @@ def recipes_index_page(data: SiteData, results: list[str] | None = None) -> str:
 _MD_LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
 
 
-def repo_links(markdown: str, folder: str, repository: str) -> str:
+def repo_links(markdown: str, folder: str, repository: str, published: dict[str, str] | None = None) -> str:
     """Point markdown links that leave folder (a repo path) at the file in the repository (or keep only their text
-    when no repository is known); links inside folder stay relative, its files are published beside the page."""
+    when no repository is known); links inside folder stay relative, its files are published beside the page.
+    published maps repo folders the site also publishes to their link from the page (a prefix for a prefix)."""
 
     def fix(match: re.Match) -> str:
         text, target = match.groups()
@@ -208,6 +209,9 @@ def repo_links(markdown: str, folder: str, repository: str) -> str:
         path = posixpath.normpath(posixpath.join(folder, file))
         if path == folder or path.startswith(folder + "/"):
             return match.group(0)
+        for repo_folder, site_link in (published or {}).items():
+            if path.startswith(repo_folder):
+                return text + "(" + site_link + path.removeprefix(repo_folder) + hash_ + fragment + ")"
         if repository and not path.startswith("../"):
             return text + "(" + repository.rstrip("/") + "/blob/main/" + path + hash_ + fragment + ")"
         return text.lstrip("!")[1:-1]
@@ -219,7 +223,12 @@ def recipe_page(data: SiteData, recipe_id: str) -> str:
     """One recipe: its README (markdown written in the repo, links relative to the recipe folder) with the works it
     reproduces and the smoke command; without a README, every preset file and the results as text."""
     recipe = data.recipes[recipe_id]
-    readme = repo_links(recipe.get("readme", ""), f"baselines/recipes/{recipe_id}", data.repository)
+    readme = repo_links(
+        recipe.get("readme", ""),
+        f"baselines/recipes/{recipe_id}",
+        data.repository,
+        published={"baselines/results/": "../results/"},  # recipe pages sit at baselines/<id>/, results beside
+    )
     head, rest = "", readme
     if readme.startswith("# "):
         head, _, rest = readme.partition("\n")
