@@ -69,10 +69,13 @@ test: install chromium lint
 	$(BIN)/rl4lrm fmt --check
 	$(BIN)/python -m pytest -n 2 --durations=15; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
-# Each benchmark prints its figures; the toy table is run at the budget its results page states.
+# Each benchmark prints its figures; the toy table is run at the budgets its results page states, BENCH_JOBS runs
+# at once (one CPU thread each), then every algorithm's page takes its new row.
+BENCH_JOBS ?= 2
 bench: install
 	for f in benchmarks/*.py; do case $$f in *toy_table.py) continue;; esac; echo "== $$f"; $(BIN)/python $$f || exit 1; done
-	$(BIN)/python benchmarks/toy_table.py --out baselines/results/toy_table.md --resume
+	$(BIN)/python benchmarks/toy_table.py --out baselines/results/toy_table.md --resume --jobs $(BENCH_JOBS)
+	$(BIN)/rl4lrm baseline pages
 
 # Every algorithm's gpu-smoke preset on one CUDA GPU (a torch with CUDA must be installed); prints one table.
 gpu-smoke: install

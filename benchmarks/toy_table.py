@@ -49,6 +49,33 @@ REFERENCE = "grpo"  # every algorithm's gain is also compared with this one's
 TARGET = 0.15  # the gain in held-out pass@1 the page counts algorithms against
 
 
+HOW_WE_GOT_HERE = """## What was tried, and what we think explains the rows
+
+- **Budget before rate.** The first full pass gave every algorithm 6400 completions on both tasks (100 GRPO steps
+  of 64). On arithmetic (4 seeds) the GRPO family gained +0.07 to +0.10 in held-out pass@1, REINFORCE++ +0.12,
+  PPO +0.22 and offline DPO −0.02: only PPO passed +0.15. A higher rate at that budget did not help: at 2e-4
+  (seed 0) GRPO gained +0.03, online DPO −0.10, DPO −0.12, PPO +0.12, with pass@8 falling for all four. Twice the
+  budget at 1e-4 gave GRPO +0.13 and +0.10 (seeds 0, 1); three times at 5e-5 gave +0.15 and +0.15. So arithmetic
+  got four times the budget at the same rate (25600 completions, 400 GRPO steps, about 70 s of training on one
+  core); countdown, whose 8-token answers make each completion twice as slow, kept 6400 and shows the small-budget
+  regime.
+- **Why the GRPO family moves as one.** These recipes take one optimizer step per rollout, so at the update the
+  sampling policy is the policy being trained and every token ratio is 1: clipping (symmetric, clip-higher), SAPO's
+  soft gate, GSPO's and LUSPO's sequence ratio, GMPO's geometric mean and CISPO's weight clipping all act on ratios
+  near 1 and change almost nothing. The answers are 3 to 4 tokens long, so the loss aggregations (per sequence,
+  per token, Dr. GRPO's constant) nearly coincide too. What is left is the group-normalised advantage they share;
+  the paired column against GRPO is within noise for them.
+- **Why PPO leads.** PPO's recipe takes 4 epochs of 2 mini-batches over each rollout, so at the same number of
+  completions it makes several times the gradient steps, and its value model gives a per-token baseline.
+  REINFORCE++ takes one epoch but normalises advantages over the whole batch.
+- **Why DPO lags.** Its preference pairs are sampled once from the warm-up policy and never refreshed (the offline
+  recipe); online DPO samples new pairs every step and keeps up with the GRPO family.
+- **Sharpening or discovery.** On countdown pass@1 rises while pass@8 stays: RL concentrates mass on answers the
+  warm-up could already sample. On arithmetic pass@8 rises as well, which at k = 8 still leaves open whether a
+  larger k would have found those answers before RL.
+"""
+
+
 def algorithms() -> list[str]:
     """Every algorithm with a cpu-smoke recipe."""
     return sorted(p.parent.name for p in RECIPES.glob("*/cpu-smoke.yaml"))
@@ -134,6 +161,14 @@ def recipe_data(
     return data, steps * per_step
 
 
+def _accuracy_key(row: dict[str, Any]) -> str | None:
+    """The logged mean of the accuracy reward alone (GDPO's `reward` also adds its format reward)."""
+    for key in ("accuracy", "reward"):
+        if row.get(key) is not None:
+            return key
+    return None
+
+
 def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int, lr: float) -> dict[str, Any]:
     """Train and evaluate one (algorithm, task, seed) from the task's warm-up checkpoint."""
     import tempfile
@@ -164,7 +199,7 @@ def run_one(algorithm: str, task: str, seed: int, cache: Path, budget: int, lr: 
         "steps": summary["steps"],
         "before": {k: summary["before"].get(k) for k in keep},
         "after": {k: summary["after"].get(k) for k in keep},
-        "curve": [(r["step"], r["reward"]) for r in rows if r.get("reward") is not None and r["step"] > 0],
+        "curve": [(r["step"], r[key]) for r in rows if (key := _accuracy_key(r)) and r["step"] > 0],
         "seconds": summary["train_seconds"],
         "stopped_early": summary.get("stopped_early"),
     }
@@ -247,10 +282,9 @@ def table(
                 if r["algorithm"] == name and r["task"] == task and "failed" in r
             ]
         for c in cells:
-            delta = cell_text(c.gain1, signed=True)
             lines.append(
-                f"| {c.algorithm} | {len(c.seeds)} | {c.samples:.0f} | {cell_text(c.after1)} | "
-                f"{f'**{delta}**' if c.significant else delta} | {versus(c, reference)} | {cell_text(c.afterk)} | "
+                f"| {c.algorithm} | {len(c.seeds)} | {c.samples:.0f} | {cell_text(c.after1)} | {c.gain1_text} | "
+                f"{versus(c, reference)} | {cell_text(c.afterk)} | "
                 f"{cell_text(c.gaink, signed=True)} | {c.reading} | `{c.command}` |"
             )
         big = [c.algorithm for c in cells if statistics.mean(c.gain1) >= TARGET]
@@ -263,43 +297,68 @@ def table(
     if notes:
         lines += ["Runs that failed:", "", *[f"- {n}" for n in notes], ""]
     lines += [
-        "![Training reward (mean and band over seeds) per task](toy_table.png)",
+        "![Per task: training reward against completions generated (mean, band of one standard deviation over "
+        "seeds); held-out pass@1 before and after RL (mean, 95% interval)](toy_table.png)",
         "",
-        "Training reward is the accuracy reward's batch mean (pass@1 on training prompts); GDPO's curve is the sum "
-        "of its two rewards (accuracy + format), so it sits about 1 higher.",
+        "Training reward is the accuracy reward's batch mean, that is pass@1 on the training prompts at T = 1 "
+        "(GDPO's accuracy part only; DPO samples once, before training, so it has no curve).",
         "",
+        HOW_WE_GOT_HERE,
     ]
     return "\n".join(lines)
 
 
-def plot(results: list[dict[str, Any]], tasks: list[str], path: Path) -> None:
-    """Per task: mean training reward (the training pass@1 of the accuracy reward) with a band over seeds."""
+def plot(results: list[dict[str, Any]], tasks: list[str], names: list[str], path: Path) -> None:
+    """Per task, on top: the training reward (the accuracy reward's batch mean, pass@1 on training prompts) against
+    completions generated, mean and band (± one standard deviation over seeds); below: held-out pass@1 before and
+    after RL, mean and 95% interval, per algorithm."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(tasks), figsize=(6 * len(tasks), 4), squeeze=False)
-    for ax, task in zip(axes[0], tasks, strict=True):
-        for name in dict.fromkeys(r["algorithm"] for r in results if r["task"] == task and r.get("curve")):
-            curves = [dict(map(tuple, r["curve"])) for r in results if r["task"] == task and r["algorithm"] == name]
-            curves = [c for c in curves if c]
-            steps = sorted(set.intersection(*(set(c) for c in curves))) if curves else []
-            if not steps:
+    done = [r for r in results if "failed" not in r]
+    fig, axes = plt.subplots(2, len(tasks), figsize=(6 * len(tasks), 8), squeeze=False)
+    for column, task in enumerate(tasks):
+        top, bottom = axes[0][column], axes[1][column]
+        for name in names:
+            runs = [r for r in done if r["task"] == task and r["algorithm"] == name and r.get("curve")]
+            # x: completions generated so far (step × completions per step), comparable across algorithms
+            curves = [{s * r["samples"] / r["steps"]: v for s, v in r["curve"]} for r in runs if r["steps"]]
+            xs = sorted(set.intersection(*(set(c) for c in curves))) if curves else []
+            if not xs:
                 continue
-            means = [statistics.mean(c[s] for c in curves) for s in steps]
-            spread = [statistics.pstdev([c[s] for c in curves]) for s in steps]
-            ax.plot(steps, means, label=name, linewidth=1)
-            ax.fill_between(
-                steps,
-                [m - s for m, s in zip(means, spread, strict=True)],
-                [m + s for m, s in zip(means, spread, strict=True)],
-                alpha=0.15,
+            means = [statistics.mean(c[x] for c in curves) for x in xs]
+            spread = [statistics.pstdev([c[x] for c in curves]) for x in xs]
+            top.plot(xs, means, label=name, linewidth=1)
+            top.fill_between(
+                xs,
+                [m - d for m, d in zip(means, spread, strict=True)],
+                [m + d for m, d in zip(means, spread, strict=True)],
+                alpha=0.12,
             )
-        ax.set_title(task)
-        ax.set_xlabel("optimizer step")
-        ax.set_ylabel("training reward")
-        ax.legend(fontsize=6, ncol=2)
+        top.set_title(f"{task}: training reward")
+        top.set_xlabel("completions generated")
+        top.set_ylabel("training reward (accuracy)")
+        top.legend(fontsize=6, ncol=2)
+        cells = [c for name in names if (c := cell(done, name, task))]
+        for i, c in enumerate(cells):
+            for values, style, label in ((c.before1, "o", "before"), (c.after1, "s", "after")):
+                mean, half = interval(values)
+                bottom.errorbar(
+                    [i],
+                    [mean],
+                    yerr=[half],
+                    fmt=style,
+                    color="tab:gray" if label == "before" else "tab:blue",
+                    label=label if i == 0 else None,
+                    capsize=2,
+                    markersize=4,
+                )
+        bottom.set_xticks(range(len(cells)), [c.algorithm for c in cells], rotation=60, fontsize=7)
+        bottom.set_title(f"{task}: held-out pass@1 before and after RL (95% interval)")
+        bottom.set_ylabel("held-out pass@1")
+        bottom.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -323,7 +382,7 @@ def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(args.out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
-    plot(results, args.tasks, args.out.with_suffix(".png"))
+    plot(results, args.tasks, args.algorithms, args.out.with_suffix(".png"))
     write_atomic(args.out, table(results, args.tasks, args.algorithms, args.seeds, budgets(args), args.lr))
 
 

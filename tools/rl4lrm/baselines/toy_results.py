@@ -86,6 +86,12 @@ class Cell:
         return len(self.gain1) > 1 and mean - half > 0
 
     @property
+    def gain1_text(self) -> str:
+        """The pass@1 gain with its interval, bold when the interval lies above zero."""
+        text = cell_text(self.gain1, signed=True)
+        return f"**{text}**" if self.significant else text
+
+    @property
     def reading(self) -> str:
         return reading(self.gain1, self.gaink)
 
@@ -140,10 +146,9 @@ def algorithm_section(runs: list[dict[str, Any]], algorithm: str) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cells:
-        delta = cell_text(c.gain1, signed=True)
         lines.append(
             f"| {c.task} | {len(c.seeds)} | {c.samples:.0f} | {cell_text(c.before1)} → {cell_text(c.after1)} | "
-            f"{f'**{delta}**' if c.significant else delta} | {cell_text(c.beforek)} → {cell_text(c.afterk)} | "
+            f"{c.gain1_text} | {cell_text(c.beforek)} → {cell_text(c.afterk)} | "
             f"{cell_text(c.gaink, signed=True)} | {c.reading} | `{c.command}` |"
         )
     return [*lines, ""]
