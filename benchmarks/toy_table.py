@@ -56,23 +56,29 @@ HOW_WE_GOT_HERE = """## What was tried, and what we think explains the rows
   PPO +0.22 and offline DPO −0.02: only PPO passed +0.15. A higher rate at that budget did not help: at 2e-4
   (seed 0) GRPO gained +0.03, online DPO −0.10, DPO −0.12, PPO +0.12, with pass@8 falling for all four. Twice the
   budget at 1e-4 gave GRPO +0.13 and +0.10 (seeds 0, 1); three times at 5e-5 gave +0.15 and +0.15. So arithmetic
-  got four times the budget at the same rate (25600 completions, 400 GRPO steps, about 70 s of training on one
-  core); countdown, whose 8-token answers make each completion twice as slow, kept 6400 and shows the small-budget
-  regime.
-- **Why the GRPO family moves as one.** These recipes take one optimizer step per rollout, so at the update the
-  sampling policy is the policy being trained and every token ratio is 1: clipping (symmetric, clip-higher), SAPO's
-  soft gate, GSPO's and LUSPO's sequence ratio, GMPO's geometric mean and CISPO's weight clipping all act on ratios
-  near 1 and change almost nothing. The answers are 3 to 4 tokens long, so the loss aggregations (per sequence,
-  per token, Dr. GRPO's constant) nearly coincide too. What is left is the group-normalised advantage they share;
-  the paired column against GRPO is within noise for them.
+  got four times the budget at the same rate (25600 completions, 400 GRPO steps); countdown, whose 8-token answers
+  make each completion about twice as slow, kept 6400 and shows the small-budget regime. Training time per run,
+  two runs sharing the 2 cores (one thread each): arithmetic 55–105 s for most algorithms (DPO about 10 s; up to
+  216 s while other work shared the cores), PPO 215–280 s (4 epochs and a value model); countdown 15–45 s for most.
+- **Why the GRPO family moves as one.** Most of these recipes take one optimizer step per rollout, so at the update
+  the sampling policy is the policy being trained and every token ratio is 1: clipping (symmetric, clip-higher),
+  SAPO's soft gate, GSPO's and LUSPO's sequence ratio, GMPO's geometric mean and CISPO's weight clipping all act on
+  ratios near 1 and change almost nothing. The answers are 3 to 4 tokens long, so the loss aggregations (per
+  sequence, per token, Dr. GRPO's constant) nearly coincide too. What is left is the group-normalised advantage
+  they share: against GRPO their paired differences stay within ±0.01. VESPO is the exception that proves it:
+  its recipe takes 8 optimizer steps per rollout (staleness N = 8, as in the authors' scripts), so 7 of every 8
+  updates see ratios away from 1 and its weighting acts (+0.03 over GRPO on arithmetic, an interval above zero).
+- **Why DAPO trails slightly.** Dynamic sampling drops groups whose answers are all right or all wrong and
+  samples again, and the budget counts the dropped completions: within 25600 it made about 250 optimizer steps
+  where GRPO made 400 (−0.03 against GRPO; +0.14 over the warm-up, just under +0.15).
 - **Why PPO leads.** PPO's recipe takes 4 epochs of 2 mini-batches over each rollout, so at the same number of
   completions it makes several times the gradient steps, and its value model gives a per-token baseline.
-  REINFORCE++ takes one epoch but normalises advantages over the whole batch.
+  REINFORCE++ takes one epoch but normalises advantages over the whole batch (+0.06 over GRPO on arithmetic).
 - **Why DPO lags.** Its preference pairs are sampled once from the warm-up policy and never refreshed (the offline
-  recipe); online DPO samples new pairs every step and keeps up with the GRPO family.
+  recipe), and it ends below the warm-up on arithmetic; online DPO samples new pairs every step and ends above GRPO.
 - **Sharpening or discovery.** On countdown pass@1 rises while pass@8 stays: RL concentrates mass on answers the
-  warm-up could already sample. On arithmetic pass@8 rises as well, which at k = 8 still leaves open whether a
-  larger k would have found those answers before RL.
+  warm-up could already sample. On arithmetic, with four times the budget, pass@8 rises as well (+0.13 to +0.15),
+  which at k = 8 still leaves open whether a larger k would have found those answers before RL.
 """
 
 
@@ -214,7 +220,7 @@ def versus(c: Cell, reference: Cell | None) -> str:
     if not diffs:
         return "–"
     mean, half = interval(diffs)
-    text = cell_text(diffs, signed=True)
+    text = cell_text(diffs, signed=True, digits=3)  # paired differences can be clear and still below 0.01
     return f"**{text}**" if len(diffs) > 1 and abs(mean) > half else text
 
 
@@ -236,7 +242,8 @@ def table(
         "# Toy benchmark: what the RL stage does to held-out pass@1 and pass@k",
         "",
         f"Rendered {time.strftime('%Y-%m-%d')} from [toy_table.json](toy_table.json) by "
-        "`python benchmarks/toy_table.py --out baselines/results/toy_table.md` (`make bench`). Machine: "
+        "`python benchmarks/toy_table.py --out baselines/results/toy_table.md` (`make bench` adds `--resume "
+        "--jobs 2`). Machine: "
         f"{platform.machine()}, {os.cpu_count()} CPU cores shared with other work (1-minute load average during the "
         f"runs {min(loads):.1f}–{max(loads):.1f}).",
         "",
@@ -263,11 +270,13 @@ def table(
         rows = [r for r in done if r["task"] == task]
         if not rows:
             continue
-        before = rows[0]["before"]
+        start = {r["seed"]: r["before"] for r in rows}  # one evaluation of the warm-up per seed
         lines += [
             f"## {task}",
             "",
-            f"Warm-up start: pass@1 {before['pass@1']:.2f}, pass@{EVAL['k']} {before['pass@k']:.2f}.",
+            f"Warm-up start (held-out, mean ± 95% interval over the seeds' evaluations): pass@1 "
+            f"{cell_text([b['pass@1'] for b in start.values()])}, pass@{EVAL['k']} "
+            f"{cell_text([b['pass@k'] for b in start.values()])}.",
             "",
             f"| Algorithm | Seeds | Samples | pass@1 after | Δ pass@1 | Δ pass@1 − {REFERENCE}'s "
             f"| pass@{EVAL['k']} after | Δ pass@{EVAL['k']} | Reading | Reproduce |",
@@ -321,6 +330,7 @@ def plot(results: list[dict[str, Any]], tasks: list[str], names: list[str], path
     fig, axes = plt.subplots(2, len(tasks), figsize=(6 * len(tasks), 8), squeeze=False)
     for column, task in enumerate(tasks):
         top, bottom = axes[0][column], axes[1][column]
+        top.set_prop_cycle(color=plt.cm.tab20.colors)  # 15 algorithms: tab10 would repeat colours
         for name in names:
             runs = [r for r in done if r["task"] == task and r["algorithm"] == name and r.get("curve")]
             # x: completions generated so far (step × completions per step), comparable across algorithms

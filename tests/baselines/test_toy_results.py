@@ -79,7 +79,7 @@ def test_versus_the_reference_is_paired_by_seed() -> None:
     same = cell(
         [_run("rloo", s, 0.25, 0.35 + s / 100 + (0.01 if s == 1 else 0)) for s in range(3)], "rloo", "arithmetic"
     )
-    assert toy.versus(ppo, grpo) == "**+0.15 ± 0.00**"  # the seeds' shared noise cancels
+    assert toy.versus(ppo, grpo) == "**+0.150 ± 0.000**"  # the seeds' shared noise cancels
     assert not toy.versus(same, grpo).startswith("**")
     assert toy.versus(grpo, grpo) == "–"
 

@@ -27,13 +27,13 @@ def interval(values: list[float]) -> tuple[float, float]:
     return mean, T95.get(len(values) - 1, 1.96) * statistics.stdev(values) / len(values) ** 0.5
 
 
-def cell_text(values: list[float], signed: bool = False) -> str:
+def cell_text(values: list[float], signed: bool = False, digits: int = 2) -> str:
     """`mean ± half-width` (no ± for one value; – for none)."""
     if not values:
         return "–"
     mean, half = interval(values)
-    text = f"{mean:+.2f}" if signed else f"{mean:.2f}"
-    return text + (f" ± {half:.2f}" if len(values) > 1 else "")
+    text = f"{mean:+.{digits}f}" if signed else f"{mean:.{digits}f}"
+    return text + (f" ± {half:.{digits}f}" if len(values) > 1 else "")
 
 
 def reading(gain1: list[float], gaink: list[float]) -> str:
@@ -130,7 +130,7 @@ def load_runs(results_dir: Path) -> list[dict[str, Any]]:
 
 def algorithm_section(runs: list[dict[str, Any]], algorithm: str) -> list[str]:
     """The toy-benchmark part of an algorithm's page: one row per task it ran on."""
-    cells = [c for task in dict.fromkeys(r["task"] for r in runs) if (c := cell(runs, algorithm, task))]
+    cells = [c for task in sorted({r["task"] for r in runs}) if (c := cell(runs, algorithm, task))]
     if not cells:
         return ["### Toy benchmark", "", "Not in the toy benchmark's table yet.", ""]
     ks = {int(r["before"]["k"]) for r in runs if "k" in r.get("before", {})}
