@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dropping {len(results) - len(same)} failed runs or runs at another budget or rate", file=sys.stderr)
     results = same
     done = {(r["algorithm"], r["task"], r["seed"]) for r in results}
-    cells = [  # seed outermost: an interrupted table still covers every cell once
+    pending = [  # seed outermost: an interrupted table still covers every cell once
         (name, task, seed)
         for seed in args.seeds
         for task in args.tasks
@@ -441,7 +441,10 @@ def main(argv: list[str] | None = None) -> int:
     context = multiprocessing.get_context("spawn")
     threads = _one_thread if args.jobs > 1 else None
     with ProcessPoolExecutor(args.jobs, mp_context=context, initializer=threads) as pool:
-        runs = [pool.submit(run_one, *cell, args.cache, budgets(args)[cell[1]], args.lr) for cell in cells]
+        runs = [
+            pool.submit(run_one, name, task, seed, args.cache, budgets(args)[task], args.lr)
+            for name, task, seed in pending
+        ]
         for future in as_completed(runs):
             result = future.result()
             results.append(result)

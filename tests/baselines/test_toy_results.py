@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ from rl4lrm.baselines.toy_results import algorithm_section, cell, interval, read
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
 def _toy_table():
+    """benchmarks/toy_table.py as a module (loaded once)."""
     spec = importlib.util.spec_from_file_location("toy_table", ROOT / "benchmarks" / "toy_table.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["toy_table"] = module
